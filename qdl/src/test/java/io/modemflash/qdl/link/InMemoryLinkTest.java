@@ -1,0 +1,123 @@
+package io.modemflash.qdl.link;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class InMemoryLinkTest {
+
+    @Test
+    void usbModelReturnsOneTransferPerRead() throws IOException {
+        var p = InMemoryLink.pair();
+        p.host().write(new byte[] {1, 2, 3});
+        p.host().write(new byte[] {4, 5});
+        byte[] buf = new byte[64];
+        assertEquals(3, p.device().read(buf, 0, 64, 100));
+        assertEquals(2, p.device().read(buf, 0, 64, 100));
+        assertEquals(2, p.device().transfersReceived());
+    }
+
+    @Test
+    void usbModelSplitsATransferLargerThanTheReadBuffer() throws IOException {
+        var p = InMemoryLink.pair();
+        p.host().write(new byte[] {1, 2, 3, 4, 5});
+        p.host().write(new byte[] {6});
+        byte[] buf = new byte[3];
+        assertEquals(3, p.device().read(buf, 0, 3, 100));
+        assertEquals(2, p.device().read(buf, 0, 3, 100));
+        assertArrayEquals(new byte[] {4, 5}, Arrays.copyOf(buf, 2));
+        assertEquals(1, p.device().read(buf, 0, 3, 100));
+        assertEquals(6, buf[0]);
+    }
+
+    @Test
+    void ttyModelMergesWrites() throws IOException {
+        var p = InMemoryLink.pair(InMemoryLink.Options.TTY);
+        p.host().write(new byte[] {1, 2, 3});
+        p.host().write(new byte[] {4, 5});
+        byte[] buf = new byte[64];
+        assertEquals(5, p.device().read(buf, 0, 64, 100));
+    }
+
+    @Test
+    void zlpOnlyAfterFullPacketWritesWhenEnabledAndIsSwallowed() throws IOException {
+        var p = InMemoryLink.pair();
+        byte[] buf = new byte[2048];
+        p.host().write(new byte[1024]);
+        assertEquals(1024, p.device().read(buf, 0, buf.length, 100));
+        assertEquals(0, p.device().zeroLengthPacketsReceived());
+
+        p.host().setZeroLengthPackets(true);
+        p.host().write(new byte[1024]);
+        p.host().write(new byte[1000]);
+        p.host().write(new byte[] {9});
+        assertEquals(1024, p.device().read(buf, 0, buf.length, 100));
+        assertEquals(1000, p.device().read(buf, 0, buf.length, 100));
+        assertEquals(1, p.device().read(buf, 0, buf.length, 100), "the ZLP never reaches the reader as data");
+        assertEquals(9, buf[0]);
+        assertEquals(1, p.device().zeroLengthPacketsReceived());
+    }
+
+    @Test
+    void timeoutReturnsZero() throws IOException {
+        var p = InMemoryLink.pair();
+        assertEquals(0, p.host().read(new byte[8], 0, 8, 1));
+    }
+
+    @Test
+    void readAfterPeerClosedDrainsThenReportsDeviceGone() throws IOException {
+        var p = InMemoryLink.pair();
+        p.device().write(new byte[] {7});
+        p.device().close();
+        byte[] buf = new byte[8];
+        assertEquals(1, p.host().read(buf, 0, 8, 100));
+        assertThrows(DeviceGoneException.class, () -> p.host().read(buf, 0, 8, 100));
+        assertThrows(DeviceGoneException.class, () -> p.host().write(new byte[] {1}));
+    }
+
+    @Test
+    void readOnOwnClosedEndIsDeviceGone() {
+        var p = InMemoryLink.pair();
+        p.host().close();
+        assertThrows(DeviceGoneException.class, () -> p.host().read(new byte[8], 0, 8, 100));
+    }
+
+    @Test
+    void prefetcherDeliversTheImageInOrder() throws IOException {
+        byte[] image = new byte[10_000];
+        new Random(1).nextBytes(image);
+        var out = new ByteArrayOutputStream();
+        int chunks = 0;
+        try (var p = new ChunkPrefetcher(new ByteArrayInputStream(image), image.length, 4096, 13)) {
+            for (ChunkPrefetcher.Chunk c; (c = p.next()) != null; p.release(c)) {
+                assertEquals((long) chunks * 4096, c.offset());
+                assertEquals(c.offset() + c.length() == image.length, c.last());
+                out.write(c.buffer(), c.headroom(), c.length());
+                chunks++;
+            }
+        }
+        assertEquals(3, chunks);
+        assertArrayEquals(image, out.toByteArray());
+    }
+
+    @Test
+    void prefetcherReportsATruncatedImage() throws IOException {
+        try (var p = new ChunkPrefetcher(new ByteArrayInputStream(new byte[100]), 200, 64, 0)) {
+            var c = p.next();
+            assertNotNull(c);
+            p.release(c);
+            IOException e = assertThrows(IOException.class, () -> {
+                for (ChunkPrefetcher.Chunk d; (d = p.next()) != null; ) {
+                    p.release(d);
+                }
+            });
+            assertTrue(e.getMessage().contains("ended early"), e.getMessage());
+        }
+    }
+}
