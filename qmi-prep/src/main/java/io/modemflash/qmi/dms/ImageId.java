@@ -6,6 +6,7 @@ import io.modemflash.qmi.TlvWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -60,7 +61,11 @@ public record ImageId(int type, byte[] uniqueId, String buildId) {
     }
 
     public Map<String, Object> fields() {
-        return Map.of("type", typeName(type), "unique_id", uniqueIdText(), "build_id", buildId);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", typeName(type));
+        m.put("unique_id", uniqueIdText());
+        m.put("build_id", buildId);
+        return m;
     }
 
     @Override

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Update the firmware of Qualcomm-based cellular modems on Linux.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DecodeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

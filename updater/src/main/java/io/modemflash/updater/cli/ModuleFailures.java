@@ -10,6 +10,19 @@ final class ModuleFailures {
 
     /** Returns null when the exception type is not one of ours. */
     static ExitCode classify(Throwable t) {
+        // qmi-prep
+        if (t instanceof io.modemflash.qmi.QmiFormatException || t instanceof io.modemflash.qmi.QmiErrorResponseException) {
+            return ExitCode.PROTOCOL;
+        }
+        if (t instanceof io.modemflash.qmi.QmiTimeoutException) {
+            return ExitCode.TIMEOUT;
+        }
+        if (t instanceof io.modemflash.qmi.DeviceBusyException) {
+            return ExitCode.DEVICE_BUSY;
+        }
+        if (t instanceof io.modemflash.qmi.DeviceNotFoundException || t instanceof io.modemflash.qmi.NotQmiPortException) {
+            return ExitCode.DEVICE_NOT_FOUND;
+        }
         return null;
     }
 }

@@ -1,0 +1,82 @@
+package io.modemflash.updater.cli;
+
+import io.modemflash.qmi.Hex;
+import io.modemflash.qmi.QmiDescriber;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * `modemflash decode qmi HEX...`: every QMUX frame in the bytes (several frames, noise and cut
+ * frames allowed), with header fields, TLVs and the typed fields of known messages. Exit code
+ * 6 (protocol) when the bytes hold a malformed or incomplete frame or no frame at all.
+ */
+@Command(name = "qmi",
+        mixinStandardHelpOptions = true,
+        description = {"Decode QMUX/QMI frames given as hex.",
+                "Hex may contain spaces, colons, commas and 0x prefixes; several arguments are concatenated.",
+                "Use '-' to read the hex from standard input."})
+public final class DecodeQmiCommand implements Callable<Integer> {
+    @Mixin
+    OutputOptions options;
+
+    @Parameters(arity = "1..*", paramLabel = "HEX", description = "Hex bytes, or '-' for stdin.")
+    List<String> hex;
+
+    @Override
+    public Integer call() throws IOException {
+        Output out = new Output(options);
+        byte[] bytes = parse(readInput());
+        List<QmiDescriber.Entry> entries = QmiDescriber.describe(bytes);
+        if (entries.isEmpty()) {
+            throw new CliFailure(ExitCode.USAGE, "no bytes to decode");
+        }
+        out.text(QmiDescriber.render(entries).stripTrailing());
+        int frames = 0;
+        int bad = 0;
+        for (QmiDescriber.Entry e : entries) {
+            out.event("qmi", e.toMap());
+            if (e instanceof QmiDescriber.Described d) {
+                frames++;
+                if (d.decodeError() != null) {
+                    bad++;
+                }
+            } else if (!(e instanceof QmiDescriber.Garbage)) {
+                bad++;
+            }
+        }
+        boolean ok = frames > 0 && bad == 0;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ok", ok);
+        result.put("exit_code", ok ? ExitCode.OK.code : ExitCode.PROTOCOL.code);
+        result.put("frames", frames);
+        result.put("problems", bad);
+        out.event("result", result);
+        return ok ? ExitCode.OK.code : ExitCode.PROTOCOL.code;
+    }
+
+    private String readInput() throws IOException {
+        if (hex.size() == 1 && hex.get(0).equals("-")) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            System.in.transferTo(b);
+            return b.toString(StandardCharsets.US_ASCII);
+        }
+        return String.join(" ", hex);
+    }
+
+    private static byte[] parse(String text) {
+        try {
+            return Hex.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(ExitCode.USAGE, "bad hex: " + e.getMessage());
+        }
+    }
+}
