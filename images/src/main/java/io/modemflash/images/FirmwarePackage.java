@@ -1,0 +1,646 @@
+package io.modemflash.images;
+
+import io.modemflash.images.BadPackageException.Reason;
+import io.modemflash.images.archive.ArchiveExtractor;
+import io.modemflash.images.cwe.CweHeader;
+import io.modemflash.images.cwe.CweImage;
+import io.modemflash.images.cwe.CweParser;
+import io.modemflash.images.cwe.CweVersions;
+import io.modemflash.images.elf.ElfImage;
+import io.modemflash.images.flat.FlatBuild;
+import io.modemflash.images.flat.FlatOp;
+import io.modemflash.images.flat.RawProgramParser;
+import io.modemflash.images.flat.SecureXml;
+import io.modemflash.images.sparse.SparseImage;
+import org.w3c.dom.Document;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A firmware package opened, validated and ready to flash: a single image file, a
+ * directory, or an archive (zip, tar, tar.gz/tgz, tar.xz, 7z) extracted to a private
+ * temporary directory that {@link #close()} removes. Opening reads every image once
+ * (SHA-256, CWE CRCs, version markers) and refuses a package that is not flashable with
+ * a {@link BadPackageException}; warnings are in {@link #problems()}.
+ */
+public final class FirmwarePackage implements AutoCloseable {
+    private static final Pattern CWE_NAME = Pattern.compile(".*\\.(cwe|nvu|spk)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RAWPROGRAM = Pattern.compile("rawprogram(\\d*)\\.xml", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RAWPROGRAM_ANY = Pattern.compile("rawprogram.*\\.xml", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PATCH = Pattern.compile("patch(\\d*)\\.xml", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PROGRAMMER = Pattern.compile("prog_.*\\.(mbn|elf|melf)", Pattern.CASE_INSENSITIVE);
+    private static final List<String> GOBI_NAMES = List.of("amss.mbn", "apps.mbn", "uqcn.mbn");
+    private static final int MAX_DEPTH = 16;
+
+    private final Path source;
+    private final Path root;
+    private final Path tempDir;
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<PackageImage> images = new ArrayList<>();
+    private final Map<Path, PackageImage> byPath = new HashMap<>();
+    private final Limits limits;
+    private final boolean versionsMustAgree;
+    private PackageKind kind;
+    private Protocol protocol;
+    private String product;
+    private Versions versions = Versions.NONE;
+    private FlatBuild flat;
+
+    private FirmwarePackage(Path source, Path root, Path tempDir, Limits limits, boolean versionsMustAgree) {
+        this.source = source;
+        this.root = root;
+        this.tempDir = tempDir;
+        this.limits = limits;
+        this.versionsMustAgree = versionsMustAgree;
+    }
+
+    /** Opens with the default rule that all images of a package must agree on their versions. */
+    public static FirmwarePackage open(Path source, Limits limits) throws IOException {
+        return open(source, limits, true);
+    }
+
+    /**
+     * Opens and validates a package. With {@code versionsMustAgree} false, images that
+     * disagree on firmware/config/carrier give a warning instead of an error (the user
+     * then names the versions to expect).
+     */
+    public static FirmwarePackage open(Path source, Limits limits, boolean versionsMustAgree) throws IOException {
+        if (!Files.exists(source)) {
+            throw new BadPackageException(Reason.NOT_FOUND, source.toString(), "no such file or directory");
+        }
+        Path temp = null;
+        Path root;
+        List<Path> files;
+        try {
+            if (Files.isDirectory(source)) {
+                root = source;
+                files = null;
+            } else {
+                Optional<ArchiveExtractor.Format> format = ArchiveExtractor.detect(source);
+                if (format.isPresent()) {
+                    temp = privateTempDir();
+                    root = temp;
+                    files = null;
+                    int links = ArchiveExtractor.extract(source, format.get(), temp, limits);
+                    FirmwarePackage p = new FirmwarePackage(source, root, temp, limits, versionsMustAgree);
+                    if (links > 0) {
+                        p.problems.add(Problem.warning(Reason.UNSUPPORTED, source.getFileName().toString(),
+                                links + " link entr" + (links == 1 ? "y" : "ies") + " inside the archive ignored"));
+                    }
+                    p.load(null);
+                    return p;
+                }
+                root = source.toAbsolutePath().getParent();
+                files = List.of(source.toAbsolutePath());
+            }
+            FirmwarePackage p = new FirmwarePackage(source, root, temp, limits, versionsMustAgree);
+            p.load(files);
+            return p;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(temp);
+            throw e;
+        }
+    }
+
+    private static Path privateTempDir() throws IOException {
+        try {
+            return Files.createTempDirectory("modemflash-pkg-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempDirectory("modemflash-pkg-");
+        }
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    private void load(List<Path> given) throws IOException {
+        List<Path> files = given != null ? given : listFiles();
+        List<Path> cwe = new ArrayList<>();
+        List<Path> raw = new ArrayList<>();
+        List<Path> gobi = new ArrayList<>();
+        for (Path f : files) {
+            String n = f.getFileName().toString();
+            if (CWE_NAME.matcher(n).matches()) {
+                cwe.add(f);
+            } else if (RAWPROGRAM_ANY.matcher(n).matches()) {
+                raw.add(f);
+            } else if (GOBI_NAMES.contains(n.toLowerCase(Locale.ROOT))) {
+                gobi.add(f);
+            }
+        }
+        int kinds = (cwe.isEmpty() ? 0 : 1) + (raw.isEmpty() ? 0 : 1) + (gobi.isEmpty() ? 0 : 1);
+        if (kinds == 0) {
+            throw new BadPackageException(Reason.UNKNOWN_KIND, source.getFileName().toString(), "not a firmware "
+                    + "package: no .cwe/.nvu/.spk file, no rawprogram*.xml and no Gobi amss/apps/uqcn.mbn found");
+        }
+        if (kinds > 1) {
+            throw new BadPackageException(Reason.UNKNOWN_KIND, source.getFileName().toString(), "mixes package kinds "
+                    + "(Sierra CWE, Qualcomm flat build, Gobi): refusing to guess which to flash");
+        }
+        if (!cwe.isEmpty()) {
+            loadCwe(cwe);
+        } else if (!raw.isEmpty()) {
+            loadFlat(files, raw);
+        } else {
+            loadGobi(gobi);
+        }
+        List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+        if (!errors.isEmpty()) {
+            Problem first = errors.get(0);
+            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
+                    + (errors.size() > 2 ? "s" : "") + ")" : "";
+            throw new BadPackageException(first.reason(), first.where(), first.message() + more,
+                    List.copyOf(problems), null);
+        }
+    }
+
+    private List<Path> listFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        if (attrs.isRegularFile()) {
+                            if (out.size() >= limits.maxEntries()) {
+                                throw new BadPackageException(Reason.TOO_MANY_ENTRIES, source.getFileName().toString(),
+                                        "more than " + limits.maxEntries() + " files");
+                            }
+                            out.add(file);
+                        } else if (attrs.isSymbolicLink()) {
+                            problems.add(Problem.warning(Reason.LINK_OUTSIDE, name(file), "symbolic link ignored"));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+        out.sort(Comparator.comparing(p -> root.relativize(p).toString()));
+        return out;
+    }
+
+    String name(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path r = root.toAbsolutePath().normalize();
+        return (abs.startsWith(r) ? r.relativize(abs) : abs.getFileName()).toString().replace('\\', '/');
+    }
+
+    private byte[] head(Path file, int n) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        }
+    }
+
+    // ------------------------------------------------------------------ Sierra CWE
+
+    private void loadCwe(List<Path> files) throws IOException {
+        kind = PackageKind.SIERRA_CWE;
+        List<Path> ordered = new ArrayList<>(files);
+        // firmware images first, then the carrier/config (.nvu) files that go with them
+        ordered.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".nvu"))
+                .thenComparing(p -> name(p)));
+        Map<String, String> fwBy = new LinkedHashMap<>();
+        Map<String, String> cfgBy = new LinkedHashMap<>();
+        Map<String, String> carrierBy = new LinkedHashMap<>();
+        Map<String, String> productBy = new LinkedHashMap<>();
+        for (Path f : ordered) {
+            String where = name(f);
+            CweImage tree;
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                tree = CweParser.parse(ch, where, limits);
+            } catch (BadPackageException e) {
+                problems.add(Problem.of(e));
+                continue;
+            }
+            List<CweImage> nodes = tree.flatten();
+            List<ImageScanner.CrcRange> ranges = new ArrayList<>();
+            List<CweImage> checked = new ArrayList<>();
+            for (CweImage n : nodes) {
+                if (n.header().crcsValid()) {
+                    ranges.add(new ImageScanner.CrcRange(n.offset(), n.offset() + CweHeader.PSB_SIZE));
+                    ranges.add(new ImageScanner.CrcRange(n.dataOffset(), n.end()));
+                    checked.add(n);
+                }
+            }
+            ImageScanner.Result scan = ImageScanner.scan(f, ranges);
+            for (int i = 0; i < checked.size(); i++) {
+                CweImage n = checked.get(i);
+                long hdr = scan.crcs().get(2 * i);
+                long img = scan.crcs().get(2 * i + 1);
+                if (hdr != n.header().headerCrc()) {
+                    problems.add(Problem.error(Reason.CRC_MISMATCH, where, String.format("%s header at offset %d: "
+                            + "CRC32 of the header area is %08X, header says %08X (corrupt)", path(tree, n), n.offset(),
+                            hdr, n.header().headerCrc())));
+                }
+                if (img != n.header().imageCrc()) {
+                    problems.add(Problem.error(Reason.CRC_MISMATCH, where, String.format("%s image at offset %d: CRC32 "
+                            + "is %08X, header says %08X (corrupt)", path(tree, n), n.dataOffset(), img,
+                            n.header().imageCrc())));
+                }
+            }
+            if (!tree.header().crcsValid()) {
+                problems.add(Problem.warning(Reason.UNSUPPORTED, where, "CWE header does not mark its CRCs valid; "
+                        + "integrity not checked"));
+            }
+            PackageImage pi = new PackageImage(where, f, ImageType.CWE, scan.size(), scan.sha256(), scan.qcVersion(),
+                    tree, null, null);
+            images.add(pi);
+            byPath.put(f, pi);
+            productBy.put(where, tree.header().product());
+            Versions v = cweVersions(tree, f.getFileName().toString());
+            if (v.firmware() != null) {
+                fwBy.put(where, v.firmware());
+            }
+            if (v.config() != null) {
+                cfgBy.put(where, v.config());
+            }
+            if (v.carrier() != null) {
+                carrierBy.put(where, v.carrier());
+            }
+        }
+        if (images.isEmpty()) {
+            return;
+        }
+        product = agree("product", productBy, true);
+        if (product != null) {
+            Optional<Protocol> p = ProductProtocols.forProduct(product);
+            if (p.isPresent()) {
+                protocol = p.get();
+            } else {
+                problems.add(Problem.error(Reason.UNSUPPORTED, images.get(0).name(), "product '" + product
+                        + "' has no known download protocol (known: 9X15, 9X30, 9X50, SDX55...)"));
+            }
+        }
+        versions = new Versions(agree("firmware version", fwBy, versionsMustAgree),
+                agree("config version", cfgBy, versionsMustAgree), agree("carrier", carrierBy, versionsMustAgree));
+        if (versions.firmware() == null) {
+            problems.add(Problem.warning(Reason.INCOMPLETE, null, "no firmware version found in any CWE header or "
+                    + "file name; pass it explicitly to verify the update"));
+        }
+    }
+
+    private static String path(CweImage top, CweImage node) {
+        List<String> parts = new ArrayList<>();
+        if (!find(top, node, parts)) {
+            return node.type();
+        }
+        return String.join("/", parts);
+    }
+
+    private static boolean find(CweImage at, CweImage target, List<String> parts) {
+        parts.add(at.type());
+        if (at == target) {
+            return true;
+        }
+        for (CweImage c : at.children()) {
+            if (find(c, target, parts)) {
+                return true;
+            }
+        }
+        parts.remove(parts.size() - 1);
+        return false;
+    }
+
+    /**
+     * Versions of one CWE file from its sources in order: top header version, file name,
+     * embedded BOOT headers (firmware only), embedded NVUP headers.
+     */
+    public static Versions cweVersions(CweImage tree, String fileName) {
+        Versions v = CweVersions.parse(tree.header().version());
+        v = v.orElse(CweVersions.parse(stripExtension(fileName)));
+        for (CweImage n : tree.flatten()) {
+            if (n != tree && n.type().equals("BOOT")) {
+                v = v.orElse(CweVersions.firmwareOnly(n.header().version()));
+            }
+        }
+        for (CweImage n : tree.flatten()) {
+            if (n != tree && n.type().equals("NVUP")) {
+                v = v.orElse(CweVersions.parse(n.header().version()));
+            }
+        }
+        return v;
+    }
+
+    private static String stripExtension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The single value all images give; a disagreement is a problem. */
+    private String agree(String what, Map<String, String> values, boolean strict) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        var it = values.entrySet().iterator();
+        var first = it.next();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().equals(first.getValue())) {
+                String m = what + " '" + e.getValue() + "' disagrees with '" + first.getValue() + "' of "
+                        + first.getKey();
+                problems.add(strict ? Problem.error(Reason.VERSION_MISMATCH, e.getKey(), m)
+                        : Problem.warning(Reason.VERSION_MISMATCH, e.getKey(), m));
+            }
+        }
+        return first.getValue();
+    }
+
+    // ------------------------------------------------------------------ Qualcomm flat build
+
+    private void loadFlat(List<Path> files, List<Path> rawAll) throws IOException {
+        kind = PackageKind.QUALCOMM_FLAT;
+        protocol = Protocol.QUALCOMM_EDL;
+        List<Path> raw = new ArrayList<>(rawAll.stream()
+                .filter(p -> RAWPROGRAM.matcher(p.getFileName().toString()).matches()).toList());
+        if (raw.isEmpty()) {
+            raw.addAll(rawAll); // only variants such as rawprogram_unsparse0.xml: use them
+        } else {
+            for (Path p : rawAll) {
+                if (!raw.contains(p)) {
+                    problems.add(Problem.warning(Reason.UNSUPPORTED, name(p), "ignored: " + raw.size()
+                            + " rawprogramN.xml file(s) take precedence"));
+                }
+            }
+        }
+        raw.sort(numbered(RAWPROGRAM));
+        List<Path> patch = new ArrayList<>(files.stream()
+                .filter(p -> PATCH.matcher(p.getFileName().toString()).matches()).toList());
+        patch.sort(numbered(PATCH));
+
+        PackageImage programmer = null;
+        List<Path> progs = files.stream().filter(p -> PROGRAMMER.matcher(p.getFileName().toString()).matches())
+                .sorted(Comparator.comparingInt(FirmwarePackage::programmerRank).thenComparing(this::name)).toList();
+        if (progs.isEmpty()) {
+            problems.add(Problem.error(Reason.INCOMPLETE, null, "no Firehose programmer (prog_*.mbn/.elf/.melf) "
+                    + "in the flat build"));
+        } else {
+            Path pp = progs.get(0);
+            try (FileChannel ch = FileChannel.open(pp, StandardOpenOption.READ)) {
+                ElfImage elf = ElfImage.parse(ch, name(pp));
+                ImageScanner.Result scan = ImageScanner.scan(pp, List.of());
+                programmer = new PackageImage(name(pp), pp, ImageType.FIREHOSE_PROGRAMMER, scan.size(),
+                        scan.sha256(), scan.qcVersion(), null, elf, null);
+                images.add(programmer);
+                byPath.put(pp, programmer);
+                product = productFromProgrammer(pp.getFileName().toString());
+            } catch (BadPackageException e) {
+                problems.add(Problem.of(e));
+            }
+        }
+
+        List<FlatOp> ops = new ArrayList<>();
+        List<String> rawNames = new ArrayList<>();
+        List<String> patchNames = new ArrayList<>();
+        for (Path x : raw) {
+            String where = name(x);
+            rawNames.add(where);
+            try {
+                Document doc = SecureXml.parse(x, where);
+                addXml(x, ImageType.RAWPROGRAM_XML);
+                ops.addAll(RawProgramParser.rawprogram(doc, where, root, x.getParent(), this::flatImage));
+            } catch (BadPackageException e) {
+                problems.add(Problem.of(e));
+            }
+        }
+        for (Path x : patch) {
+            String where = name(x);
+            patchNames.add(where);
+            try {
+                Document doc = SecureXml.parse(x, where);
+                addXml(x, ImageType.PATCH_XML);
+                ops.addAll(RawProgramParser.patches(doc, where));
+            } catch (BadPackageException e) {
+                problems.add(Problem.of(e));
+            }
+        }
+        if (ops.stream().noneMatch(FlatOp.Program.class::isInstance) && problems.stream().noneMatch(Problem::isError)) {
+            problems.add(Problem.error(Reason.INCOMPLETE, null, "the rawprogram files name no image to program"));
+        }
+        if (programmer != null) {
+            flat = new FlatBuild(programmer, rawNames, patchNames, ops);
+        }
+        versions = new Versions(flatFirmware(ops), null, null);
+        if (versions.firmware() == null) {
+            problems.add(Problem.warning(Reason.INCOMPLETE, null, "no QC_IMAGE_VERSION_STRING found in the modem "
+                    + "image; the update cannot verify the firmware version"));
+        }
+    }
+
+    private void addXml(Path x, ImageType type) throws IOException {
+        ImageScanner.Result scan = ImageScanner.scan(x, List.of());
+        PackageImage pi = new PackageImage(name(x), x, type, scan.size(), scan.sha256(), null, null, null, null);
+        images.add(pi);
+        byPath.put(x, pi);
+    }
+
+    /** Creates (once) the image object for a file a rawprogram names. */
+    private PackageImage flatImage(Path file) throws IOException {
+        PackageImage known = byPath.get(file);
+        if (known != null) {
+            return known;
+        }
+        String where = name(file);
+        byte[] head = head(file, 64);
+        SparseImage sparse = null;
+        ImageType type = ImageType.RAW;
+        if (SparseImage.looksLikeSparse(head)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                sparse = SparseImage.parse(ch, where);
+            }
+            type = ImageType.ANDROID_SPARSE;
+        }
+        ImageScanner.Result scan = ImageScanner.scan(file, List.of());
+        PackageImage pi = new PackageImage(where, file, type, scan.size(), scan.sha256(), scan.qcVersion(), null,
+                null, sparse);
+        images.add(pi);
+        byPath.put(file, pi);
+        return pi;
+    }
+
+    /** The modem (MPSS) image's version marker, else the one of an image labelled modem. */
+    private static String flatFirmware(List<FlatOp> ops) {
+        String labelled = null;
+        for (FlatOp op : ops) {
+            if (op instanceof FlatOp.Program p && p.image().qcVersion() != null) {
+                String v = p.image().qcVersion();
+                if (v.toUpperCase(Locale.ROOT).startsWith("MPSS")) {
+                    return v;
+                }
+                String l = (p.label() == null ? "" : p.label()).toLowerCase(Locale.ROOT);
+                if (labelled == null && (l.startsWith("modem") || p.filename().toUpperCase(Locale.ROOT).contains("NON-HLOS"))) {
+                    labelled = v;
+                }
+            }
+        }
+        return labelled;
+    }
+
+    private static int programmerRank(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return (n.contains("firehose") ? 0 : 2) + (n.contains("ddr") ? 0 : 1);
+    }
+
+    /** prog_firehose_sdx55.mbn -> "SDX55"; generic names (prog_firehose_ddr.elf) give null. */
+    static String productFromProgrammer(String fileName) {
+        String n = stripExtension(fileName).toLowerCase(Locale.ROOT);
+        List<String> parts = new ArrayList<>(List.of(n.split("_")));
+        parts.removeAll(List.of("prog", "firehose", "emmc", "ufs", "nand", "spinor", "nvme", "ddr", "lite", ""));
+        return parts.isEmpty() ? null : String.join("_", parts).toUpperCase(Locale.ROOT);
+    }
+
+    private Comparator<Path> numbered(Pattern p) {
+        return Comparator.comparingLong((Path x) -> {
+            Matcher m = p.matcher(x.getFileName().toString());
+            return m.matches() && !m.group(1).isEmpty() ? Long.parseLong(m.group(1)) : -1L;
+        }).thenComparing(this::name);
+    }
+
+    // ------------------------------------------------------------------ Gobi
+
+    private void loadGobi(List<Path> files) throws IOException {
+        kind = PackageKind.GOBI;
+        protocol = Protocol.GOBI_QDL;
+        Map<String, Path> by = new HashMap<>();
+        for (Path f : files) {
+            String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (by.putIfAbsent(n, f) != null) {
+                problems.add(Problem.error(Reason.UNKNOWN_KIND, name(f), "a second " + n + " in the package"));
+            }
+        }
+        for (String required : List.of("amss.mbn", "apps.mbn")) {
+            if (!by.containsKey(required)) {
+                problems.add(Problem.warning(Reason.INCOMPLETE, null, "Gobi package without " + required
+                        + ": only the images given will be flashed"));
+            }
+        }
+        product = by.containsKey("uqcn.mbn") ? "GOBI2000" : "GOBI1000";
+        String fw = null;
+        for (String n : GOBI_NAMES) {
+            Path f = by.get(n);
+            if (f == null) {
+                continue;
+            }
+            ImageScanner.Result scan = ImageScanner.scan(f, List.of());
+            ImageType t = switch (n) {
+                case "amss.mbn" -> ImageType.GOBI_AMSS;
+                case "apps.mbn" -> ImageType.GOBI_APPS;
+                default -> ImageType.GOBI_UQCN;
+            };
+            // the last 8 bytes of amss.mbn are never sent: it needs more than that
+            long min = t == ImageType.GOBI_AMSS ? 9 : 1;
+            if (scan.size() < min) {
+                problems.add(Problem.error(Reason.TRUNCATED, name(f), "only " + scan.size() + " bytes: not a Gobi image"));
+            }
+            if (t == ImageType.GOBI_AMSS) {
+                fw = scan.qcVersion();
+            }
+            PackageImage pi = new PackageImage(name(f), f, t, scan.size(), scan.sha256(), scan.qcVersion(), null, null,
+                    null);
+            images.add(pi);
+            byPath.put(f, pi);
+        }
+        versions = new Versions(fw, null, null);
+    }
+
+    // ------------------------------------------------------------------ API
+
+    public Path source() {
+        return source;
+    }
+
+    /** The folder the package's files are in (the private temporary directory for archives). */
+    public Path root() {
+        return root;
+    }
+
+    public PackageKind kind() {
+        return kind;
+    }
+
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** Product field of the CWE headers (e.g. 9X30), GOBI1000/GOBI2000, or the chip a programmer names; may be null. */
+    public String product() {
+        return product;
+    }
+
+    public Versions versions() {
+        return versions;
+    }
+
+    public String firmwareVersion() {
+        return versions.firmware();
+    }
+
+    public String configVersion() {
+        return versions.config();
+    }
+
+    public String carrier() {
+        return versions.carrier();
+    }
+
+    /** Every image in flashing order (CWE: firmware files then .nvu; Gobi: amss, apps, uqcn). */
+    public List<PackageImage> images() {
+        return Collections.unmodifiableList(images);
+    }
+
+    public Optional<PackageImage> image(String name) {
+        return images.stream().filter(i -> i.name().equals(name) || i.fileName().equals(name)).findFirst();
+    }
+
+    /** The flat build (Qualcomm EDL packages); empty for other kinds. */
+    public Optional<FlatBuild> flatBuild() {
+        return Optional.ofNullable(flat);
+    }
+
+    /** Warnings found while opening (errors make {@link #open} throw instead). */
+    public List<Problem> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    /** Removes the private temporary directory (archives); a directory package is left alone. */
+    @Override
+    public void close() throws IOException {
+        deleteTree(tempDir);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

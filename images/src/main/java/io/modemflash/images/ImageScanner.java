@@ -1,0 +1,134 @@
+package io.modemflash.images;
+
+import io.modemflash.images.cwe.SierraCrc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Reads a file once, in 1 MiB pieces, and computes everything inspection needs from its
+ * bytes: SHA-256, Sierra CRCs over given ranges, and the first Qualcomm
+ * {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend on the file size.
+ */
+public final class ImageScanner {
+    static final byte[] MARKER = "QC_IMAGE_VERSION_STRING=".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_VERSION = 128;
+    private static final int BUFFER = 1 << 20;
+
+    /** A byte range whose Sierra CRC is wanted. */
+    public record CrcRange(long start, long end) {
+    }
+
+    /** What one pass found; {@code crcs} is in the order of the requested ranges. */
+    public record Result(long size, String sha256, List<Long> crcs, String qcVersion) {
+    }
+
+    private ImageScanner() {
+    }
+
+    public static Result scan(Path file, List<CrcRange> ranges) throws IOException {
+        MessageDigest sha = sha256();
+        SierraCrc[] crcs = new SierraCrc[ranges.size()];
+        for (int i = 0; i < crcs.length; i++) {
+            crcs[i] = new SierraCrc();
+        }
+        MarkerFinder marker = new MarkerFinder();
+        ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+        byte[] a = buf.array();
+        long pos = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (true) {
+                buf.clear();
+                int n = ch.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                sha.update(a, 0, n);
+                for (int i = 0; i < crcs.length; i++) {
+                    CrcRange r = ranges.get(i);
+                    long from = Math.max(r.start, pos);
+                    long to = Math.min(r.end, pos + n);
+                    if (from < to) {
+                        crcs[i].update(a, (int) (from - pos), (int) (to - from));
+                    }
+                }
+                marker.feed(a, n);
+                pos += n;
+            }
+        }
+        List<Long> values = new ArrayList<>(crcs.length);
+        for (SierraCrc c : crcs) {
+            values.add(c.value());
+        }
+        return new Result(pos, HexFormat.of().formatHex(sha.digest()), values, marker.value());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    /** Streaming matcher: the marker has a single 'Q', so a mismatch can restart cleanly. */
+    static final class MarkerFinder {
+        private int matched;
+        private StringBuilder value;
+        private String done;
+
+        void feed(byte[] a, int n) {
+            int i = 0;
+            while (i < n && done == null) {
+                if (value != null) {
+                    int c = a[i] & 0xff;
+                    if (c >= 0x20 && c < 0x7f && value.length() < MAX_VERSION) {
+                        value.append((char) c);
+                    } else {
+                        done = value.toString().trim();
+                        if (done.isEmpty()) { // a marker without a value: keep looking
+                            done = null;
+                        }
+                        value = null;
+                    }
+                    i++;
+                } else if (matched == 0) {
+                    while (i < n && a[i] != 'Q') {
+                        i++;
+                    }
+                    if (i < n) {
+                        matched = 1;
+                        i++;
+                    }
+                } else if (a[i] == MARKER[matched]) {
+                    i++;
+                    if (++matched == MARKER.length) {
+                        matched = 0;
+                        value = new StringBuilder();
+                    }
+                } else {
+                    matched = 0; // re-examine this byte: it may be a 'Q'
+                }
+            }
+        }
+
+        String value() {
+            if (done == null && value != null && !value.isEmpty()) {
+                return value.toString().trim();
+            }
+            return done;
+        }
+    }
+}

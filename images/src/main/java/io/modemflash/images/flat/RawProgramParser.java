@@ -1,0 +1,229 @@
+package io.modemflash.images.flat;
+
+import io.modemflash.images.BadPackageException;
+import io.modemflash.images.BadPackageException.Reason;
+import io.modemflash.images.ImageType;
+import io.modemflash.images.PackageImage;
+import io.modemflash.images.archive.SafePaths;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads rawprogram*.xml ({@code <data>} of {@code <program>}/{@code <erase>}) and
+ * patch*.xml ({@code <patches>} of {@code <patch>}). Tags and attributes are matched
+ * case-insensitively, as programmers do.
+ */
+public final class RawProgramParser {
+
+    /** Turns a resolved file into the package's image object (scanned once, shared). */
+    @FunctionalInterface
+    public interface ImageResolver {
+        PackageImage image(Path file) throws IOException;
+    }
+
+    private RawProgramParser() {
+    }
+
+    /** Every filename a rawprogram file names (non-empty), for resolution before parsing. */
+    public static List<String> filenames(Document doc) {
+        List<String> out = new ArrayList<>();
+        for (Element e : elements(doc)) {
+            String tag = e.getTagName().toLowerCase(Locale.ROOT);
+            if (tag.equals("program")) {
+                String f = attrs(e).getOrDefault("filename", "");
+                if (!f.isBlank()) {
+                    out.add(f.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Resolves a filename attribute: Windows separators accepted, relative to the XML's
+     * folder, then to the package root. Climbing out of the package is refused.
+     */
+    public static Path resolve(Path root, Path xmlDir, String filename, String where) throws IOException {
+        Path p = SafePaths.resolveInside(root, xmlDir, filename.trim(), where);
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            return p;
+        }
+        String base = filename.trim().replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1);
+        Path q = SafePaths.resolveInside(root, root, base, where);
+        if (Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)) {
+            return q;
+        }
+        throw new BadPackageException(Reason.MISSING_FILE, where, "names file '" + filename
+                + "', which is not in the package");
+    }
+
+    public static List<FlatOp> rawprogram(Document doc, String where, Path root, Path xmlDir, ImageResolver images)
+            throws IOException {
+        List<FlatOp> ops = new ArrayList<>();
+        int index = 0;
+        for (Element e : elements(doc)) {
+            index++;
+            String tag = e.getTagName().toLowerCase(Locale.ROOT);
+            Map<String, String> a = attrs(e);
+            String src = where + "#" + index;
+            if (tag.equals("program")) {
+                String filename = a.getOrDefault("filename", "").trim();
+                if (filename.isEmpty()) {
+                    continue; // partition described but nothing to write
+                }
+                int ss = sectorSize(a, src);
+                int lun = intAttr(a, "physical_partition_number", 0, src);
+                long offset = longAttr(a, "file_sector_offset", 0, src);
+                if (offset < 0) {
+                    throw new BadPackageException(Reason.XML_INVALID, src, "negative file_sector_offset");
+                }
+                boolean sparse = "true".equalsIgnoreCase(a.getOrDefault("sparse", "false").trim());
+                SectorExpr start = new SectorExpr(required(a, "start_sector", src));
+                PackageImage img = images.image(resolve(root, xmlDir, filename, src));
+                if (sparse && img.type() != ImageType.ANDROID_SPARSE) {
+                    throw new BadPackageException(Reason.BAD_HEADER, src, "'" + filename
+                            + "' is marked sparse but is not an Android sparse image");
+                }
+                long contentBytes = img.type() == ImageType.ANDROID_SPARSE && sparse
+                        ? img.sparse().expandedSize() : img.size();
+                if (offset * (long) ss > contentBytes) {
+                    throw new BadPackageException(Reason.OVERRUN, src, "file_sector_offset " + offset
+                            + " is past the end of '" + filename + "'");
+                }
+                long num = longAttr(a, "num_partition_sectors", -1, src);
+                if (num < 0 && a.containsKey("size_in_kb")) {
+                    try {
+                        num = (long) (Double.parseDouble(a.get("size_in_kb").trim()) * 1024) / ss;
+                    } catch (NumberFormatException ex) {
+                        throw new BadPackageException(Reason.XML_INVALID, src, "size_in_KB is not a number");
+                    }
+                }
+                if (num <= 0) {
+                    num = ceilDiv(contentBytes - offset * ss, ss); // "0" = sized from the file
+                }
+                ops.add(new FlatOp.Program(lun, ss, start, num, offset, filename, img, sparse,
+                        a.get("label"), src, originals(e)));
+            } else if (tag.equals("erase")) {
+                int ss = sectorSize(a, src);
+                int lun = intAttr(a, "physical_partition_number", 0, src);
+                String startText = a.getOrDefault("start_sector", "0");
+                long num = longAttr(a, "num_partition_sectors", -1, src);
+                ops.add(new FlatOp.Erase(lun, ss, new SectorExpr(startText), num, a.get("label"), src, originals(e)));
+            }
+        }
+        return ops;
+    }
+
+    public static List<FlatOp> patches(Document doc, String where) throws IOException {
+        List<FlatOp> ops = new ArrayList<>();
+        int index = 0;
+        for (Element e : elements(doc)) {
+            index++;
+            if (!e.getTagName().equalsIgnoreCase("patch")) {
+                continue;
+            }
+            Map<String, String> a = attrs(e);
+            String src = where + "#" + index;
+            String filename = a.getOrDefault("filename", "").trim();
+            if (filename.isEmpty()) {
+                continue;
+            }
+            int size = intAttr(a, "size_in_bytes", -1, src);
+            if (size < 1 || size > 8) {
+                throw new BadPackageException(Reason.XML_INVALID, src, "patch size_in_bytes " + size + " (must be 1-8)");
+            }
+            ops.add(new FlatOp.Patch(intAttr(a, "physical_partition_number", 0, src),
+                    sectorSize(a, src),
+                    new SectorExpr(required(a, "start_sector", src)),
+                    longAttr(a, "byte_offset", 0, src), size,
+                    new SectorExpr(required(a, "value", src)), filename, a.get("what"), src, originals(e)));
+        }
+        return ops;
+    }
+
+    private static int sectorSize(Map<String, String> a, String where) throws BadPackageException {
+        int ss = intAttr(a, "sector_size_in_bytes", 512, where);
+        if (ss < 128 || ss > 65536 || Integer.bitCount(ss) != 1) {
+            throw new BadPackageException(Reason.XML_INVALID, where, "SECTOR_SIZE_IN_BYTES " + ss + " is not a sector size");
+        }
+        return ss;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return a <= 0 ? 0 : (a + b - 1) / b;
+    }
+
+    private static List<Element> elements(Document doc) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = doc.getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element el) {
+                out.add(el);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> attrs(Element e) {
+        Map<String, String> m = new LinkedHashMap<>();
+        NamedNodeMap nm = e.getAttributes();
+        for (int i = 0; i < nm.getLength(); i++) {
+            Node n = nm.item(i);
+            m.put(n.getNodeName().toLowerCase(Locale.ROOT), n.getNodeValue());
+        }
+        return m;
+    }
+
+    private static Map<String, String> originals(Element e) {
+        Map<String, String> m = new LinkedHashMap<>();
+        NamedNodeMap nm = e.getAttributes();
+        for (int i = 0; i < nm.getLength(); i++) {
+            m.put(nm.item(i).getNodeName(), nm.item(i).getNodeValue());
+        }
+        return m;
+    }
+
+    private static String required(Map<String, String> a, String key, String where) throws BadPackageException {
+        String v = a.get(key);
+        if (v == null || v.isBlank()) {
+            throw new BadPackageException(Reason.XML_INVALID, where, "missing attribute " + key);
+        }
+        return v.trim();
+    }
+
+    private static long longAttr(Map<String, String> a, String key, long dflt, String where) throws BadPackageException {
+        String v = a.get(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        String t = v.trim();
+        if (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new BadPackageException(Reason.XML_INVALID, where, key + "=\"" + v + "\" is not a number");
+        }
+    }
+
+    private static int intAttr(Map<String, String> a, String key, int dflt, String where) throws BadPackageException {
+        long v = longAttr(a, key, dflt, where);
+        if (v < -1 || v > Integer.MAX_VALUE) {
+            throw new BadPackageException(Reason.XML_INVALID, where, key + " " + v + " is out of range");
+        }
+        return (int) v;
+    }
+}
