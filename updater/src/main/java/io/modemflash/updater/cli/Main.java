@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DecodeCommand.class,
+                EmulateCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,0 +1,123 @@
+package io.modemflash.emulator;
+
+import io.modemflash.emulator.qmi.QmiEngine;
+import io.modemflash.emulator.qmi.QmiStream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.function.Consumer;
+
+/**
+ * A virtual modem. In-process: {@link #connect()} gives a byte stream that behaves like an
+ * open cdc-wdm port. On a pty: {@link #publishPty(Path)} serves it as DIR/dev/cdc-wdm0 with a
+ * sysfs-shaped tree in DIR/sys, for real QMI clients (qmicli, qmi-proxy) and device discovery.
+ * State is shared by every face: client ids allocated on one are seen by all.
+ *
+ * <pre>
+ * try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455);
+ *      ModemEndpoint port = modem.connect()) {
+ *     port.write(request);  ...  port.read(buf, 0, buf.length, 1000);
+ *     assertEquals(0, modem.qmi().totalAllocatedClientIds());
+ * }
+ * </pre>
+ */
+public final class EmulatedModem implements Closeable {
+    private final Profile profile;
+    private final FaultPlan faults;
+    private final QmiEngine qmi;
+    private final List<Closeable> faces = new ArrayList<>();
+
+    private EmulatedModem(Profile profile, FaultPlan faults) {
+        this.profile = profile;
+        this.faults = faults;
+        this.qmi = new QmiEngine(profile, faults);
+    }
+
+    public static EmulatedModem start(Profile profile) {
+        return start(profile, FaultPlan.NONE);
+    }
+
+    /** Throws IllegalArgumentException when a fault names a message the emulator does not implement. */
+    public static EmulatedModem start(Profile profile, FaultPlan faults) {
+        return new EmulatedModem(profile, faults);
+    }
+
+    /** By profile name: "mc7455", "em7565" or "edl". */
+    public static EmulatedModem start(String profileName) {
+        return start(Profiles.byName(profileName));
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    /** The QMI side: state inspection (client ids, operating mode, firmware preference, history). */
+    public QmiEngine qmi() {
+        return qmi;
+    }
+
+    /** Registers a listener for what the modem does (client ids, mode changes, resets). */
+    public void onEvent(Consumer<ModemEvent> listener) {
+        qmi.addListener(listener);
+    }
+
+    /** A new in-memory connection, like opening the cdc-wdm node once more. */
+    public ModemEndpoint connect() {
+        return new ModemEndpoint(new QmiStream(qmi));
+    }
+
+    /** Publishes the modem under dir (dir/dev/cdc-wdm0 + dir/sys); closed with the modem. */
+    public PtyFace publishPty(Path dir) throws IOException {
+        PtyFace face = PtyFace.publish(dir, this);
+        synchronized (faces) {
+            faces.add(face);
+        }
+        return face;
+    }
+
+    /** Allocated client ids of one QMI service (e.g. QmiService.DMS). */
+    public SortedSet<Integer> allocatedClientIds(int service) {
+        return qmi.allocatedClientIds(service);
+    }
+
+    public int operatingMode() {
+        return qmi.operatingMode();
+    }
+
+    public QmiEngine.Phase phase() {
+        return qmi.phase();
+    }
+
+    /** For the boot side: leave download mode and come back as the application-mode modem. */
+    public void bootToApplication() {
+        qmi.bootToApplication();
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        synchronized (faces) {
+            for (Closeable c : faces) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            faces.clear();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

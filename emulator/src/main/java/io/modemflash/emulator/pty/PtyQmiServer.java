@@ -1,0 +1,128 @@
+package io.modemflash.emulator.pty;
+
+import io.modemflash.emulator.qmi.QmiEngine;
+import io.modemflash.emulator.qmi.QmiStream;
+import io.modemflash.posix.Errno;
+import io.modemflash.posix.FdClosedException;
+import io.modemflash.posix.PosixException;
+import io.modemflash.posix.PosixFd;
+import io.modemflash.posix.Pty;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Serves the QMI engine on the master side of a raw pty; clients open the slave like a
+ * cdc-wdm node. Clients may open and close the slave any number of times: while no slave is
+ * open the master reports POLLHUP (and EIO on read), and whatever the modem wrote but nobody
+ * read is flushed then, so a response left unread by one client never reaches the next.
+ */
+public final class PtyQmiServer implements Closeable {
+    /** How often to look for a new client while none has the slave open (POLLHUP is level-triggered). */
+    private static final long IDLE_POLL_MILLIS = 10;
+    private static final long WRITE_TIMEOUT_MILLIS = 2000;
+
+    private final Pty pty;
+    private final QmiEngine engine;
+    private final Thread thread;
+    private final Consumer<String> log;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    public PtyQmiServer(QmiEngine engine, Consumer<String> log) throws IOException {
+        this.engine = engine;
+        this.log = log;
+        this.pty = Pty.open();
+        this.thread = new Thread(this::serve, "emulator-qmi-pty");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** The slave device (/dev/pts/N) clients open. */
+    public Path slavePath() {
+        return pty.slavePath();
+    }
+
+    /** Set when the serving thread died of an unexpected error (null while healthy). */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void serve() {
+        PosixFd master = pty.master();
+        QmiStream stream = new QmiStream(engine);
+        byte[] buf = new byte[65536];
+        boolean client = false;
+        try {
+            while (running) {
+                int rev = master.poll(PosixFd.POLLIN, -1);
+                if (rev == PosixFd.CLOSED) {
+                    return;
+                }
+                if ((rev & PosixFd.POLLIN) != 0) {
+                    int n;
+                    try {
+                        n = master.read(buf, 0, buf.length, 0);
+                    } catch (PosixException e) {
+                        if (e.errno() != Errno.EIO) {
+                            throw e;
+                        }
+                        n = 0; // the slave went away between poll and read
+                    }
+                    if (n > 0) {
+                        client = true;
+                        List<byte[]> out = stream.feed(buf, 0, n);
+                        for (byte[] chunk : out) {
+                            send(master, chunk);
+                        }
+                        continue;
+                    }
+                }
+                if ((rev & PosixFd.POLLHUP) != 0) {
+                    if (client) {
+                        // last client closed: drop its unread answers and any half frame it sent
+                        client = false;
+                        master.flush();
+                        stream.reset();
+                    }
+                    Thread.sleep(IDLE_POLL_MILLIS);
+                }
+            }
+        } catch (FdClosedException e) {
+            // closed by close(): normal end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                failure = e;
+                log.accept("emulator: pty server stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Writes one chunk unless the client has gone (then its answer is dropped, as documented above). */
+    private void send(PosixFd master, byte[] chunk) throws IOException {
+        int rev = master.poll(0, 0);
+        if (rev == PosixFd.CLOSED || (rev & PosixFd.POLLHUP) != 0) {
+            return;
+        }
+        int n = master.write(chunk, 0, chunk.length, WRITE_TIMEOUT_MILLIS);
+        if (n < chunk.length) {
+            log.accept("emulator: client does not read; dropped " + (chunk.length - n) + " byte(s)");
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        pty.close();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
