@@ -241,7 +241,13 @@ public final class FirmwarePackage implements AutoCloseable {
                 }
             }
             ImageScanner.Result scan = ImageScanner.scan(f, ranges);
+            // deepest first: the innermost image that changed is the one to name
+            List<Integer> order = new ArrayList<>();
             for (int i = 0; i < checked.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt((Integer i) -> -checked.get(i).depth()));
+            for (int i : order) {
                 CweImage n = checked.get(i);
                 long hdr = scan.crcs().get(2 * i);
                 long img = scan.crcs().get(2 * i + 1);

@@ -1,0 +1,142 @@
+package io.modemflash.images.flat;
+
+import io.modemflash.images.BadPackageException;
+import io.modemflash.images.BadPackageException.Reason;
+import io.modemflash.images.FirmwarePackage;
+import io.modemflash.images.ImageType;
+import io.modemflash.images.Limits;
+import io.modemflash.images.PackageKind;
+import io.modemflash.images.Protocol;
+import io.modemflash.images.TestPackagesAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FlatBuildTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sectorExpressions() {
+        SectorExpr e = new SectorExpr("NUM_DISK_SECTORS-5.");
+        assertEquals("NUM_DISK_SECTORS-5.", e.text());
+        assertTrue(e.dependsOnDiskSize());
+        assertTrue(e.constant().isEmpty());
+        assertEquals(OptionalLong.of(995), e.evaluate(1000));
+        assertEquals(OptionalLong.of(34), new SectorExpr("34").constant());
+        assertEquals(OptionalLong.of(34), new SectorExpr("34.").constant());
+        assertEquals(OptionalLong.of(0x4400), new SectorExpr("0x4400").constant());
+        assertEquals(OptionalLong.of(-1), new SectorExpr("-1").constant());
+        assertEquals(OptionalLong.of(1033), new SectorExpr("NUM_DISK_SECTORS - 1. + 34").evaluate(1000));
+        assertTrue(new SectorExpr("CRC32(2,4096)").evaluate(1000).isEmpty());
+        assertTrue(new SectorExpr("5-").constant().isEmpty());
+        assertTrue(new SectorExpr("").constant().isEmpty());
+        assertTrue(new SectorExpr("99999999999999999999999").constant().isEmpty());
+    }
+
+    @Test
+    void readsEveryOperationInOrder() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            assertEquals(PackageKind.QUALCOMM_FLAT, pkg.kind());
+            assertEquals(Protocol.QUALCOMM_EDL, pkg.protocol());
+            assertEquals("MPSS.AT.4.0-00042-SDX_GEN_PACK-1", pkg.firmwareVersion());
+            FlatBuild fb = pkg.flatBuild().orElseThrow();
+            assertEquals("prog_firehose_ddr.elf", fb.programmer().name());
+            assertEquals(ImageType.FIREHOSE_PROGRAMMER, fb.programmer().type());
+            assertEquals(List.of("rawprogram0.xml", "rawprogram1.xml"), fb.rawprogramFiles());
+            List<FlatOp> ops = fb.operations();
+            // 4 programs (empty filename skipped), 1 erase, then 3 patches
+            assertEquals(List.of("Program", "Program", "Erase", "Program", "Program", "Patch", "Patch", "Patch"),
+                    ops.stream().map(o -> o.getClass().getSimpleName()).toList());
+
+            FlatOp.Program sbl = (FlatOp.Program) ops.get(0);
+            assertEquals(4, sbl.numSectors(), "num_partition_sectors=0 sized from the file (1636 bytes)");
+            assertEquals("sbl1", sbl.label());
+            assertEquals("0x4400", sbl.attributes().get("start_byte_hex"));
+            assertEquals("false", sbl.attributes().get("readbackverify"));
+            assertEquals(0, fb.bootableLun());
+
+            FlatOp.Program modem = (FlatOp.Program) ops.get(1);
+            assertEquals("images/modem.img", modem.image().name(), "Windows path resolved");
+            assertEquals(2, modem.fileSectorOffset());
+            assertEquals(40_000 - 2 * 512, modem.fileBytes(), "the rest of the 100 sectors is padding");
+
+            FlatOp.Erase erase = (FlatOp.Erase) ops.get(2);
+            assertEquals(8, erase.numSectors());
+
+            FlatOp.Program gpt = (FlatOp.Program) ops.get(3);
+            assertEquals("NUM_DISK_SECTORS-5.", gpt.startSector().text());
+            assertEquals(OptionalLong.of(1_000_000 - 5), gpt.startSector().evaluate(1_000_000));
+
+            FlatOp.Program system = (FlatOp.Program) ops.get(4);
+            assertEquals(1, system.lun());
+            assertEquals(4096, system.sectorSize());
+            assertTrue(system.sparse());
+            assertEquals(ImageType.ANDROID_SPARSE, system.image().type());
+            assertEquals(11, system.numSectors(), "sparse: sized from the expanded image");
+
+            FlatOp.Patch p0 = (FlatOp.Patch) ops.get(5);
+            assertTrue(p0.toDevice());
+            assertEquals(72, p0.byteOffset());
+            assertEquals(8, p0.sizeInBytes());
+            assertEquals("NUM_DISK_SECTORS-5.", p0.value().text());
+            assertFalse(((FlatOp.Patch) ops.get(7)).toDevice());
+            assertEquals(java.util.Set.of(0, 1), fb.luns());
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamed() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.delete(dir.resolve("images/modem.img"));
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.MISSING_FILE, e.reason());
+        assertTrue(e.getMessage().contains("rawprogram0.xml#3"), e.getMessage());
+        assertTrue(e.getMessage().contains("images\\modem.img"), e.getMessage());
+    }
+
+    @Test
+    void aFilenameClimbingOutIsRefused() throws Exception {
+        Path pkg = dir.resolve("pkg");
+        TestPackagesAccess.flatBuild(pkg);
+        Files.writeString(dir.resolve("outside.bin"), "x");
+        Files.writeString(pkg.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"..\\outside.bin\" physical_partition_number=\"1\" start_sector=\"0\" "
+                + "num_partition_sectors=\"1\"/></data>");
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(pkg, Limits.defaults()).close());
+        assertEquals(Reason.UNSAFE_PATH, e.reason());
+    }
+
+    @Test
+    void badNumbersAreOneLineErrors() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"0\" "
+                + "filename=\"system.img\" start_sector=\"0\"/></data>");
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.XML_INVALID, e.reason());
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"system.img\" start_sector=\"0\" num_partition_sectors=\"lots\"/></data>");
+        e = assertThrows(BadPackageException.class, () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.XML_INVALID, e.reason());
+        assertTrue(e.getMessage().contains("num_partition_sectors=\"lots\""), e.getMessage());
+    }
+
+    @Test
+    void noProgrammerIsAnError() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.delete(dir.resolve("prog_firehose_ddr.elf"));
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.INCOMPLETE, e.reason());
+    }
+}
