@@ -23,6 +23,9 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qmi.DeviceNotFoundException || t instanceof io.modemflash.qmi.NotQmiPortException) {
             return ExitCode.DEVICE_NOT_FOUND;
         }
+        if (t instanceof io.modemflash.qmi.DeviceGoneException) {
+            return ExitCode.DEVICE_GONE;
+        }
         return null;
     }
 }
