@@ -63,6 +63,11 @@ public final class PtyFace implements Closeable {
         return sysfs.ttys();
     }
 
+    /** How many times the last client closed the port after talking to it. */
+    public int hangups() {
+        return server.hangups();
+    }
+
     /** Set when the pty server died of an unexpected error. */
     public Throwable failure() {
         return server.failure();

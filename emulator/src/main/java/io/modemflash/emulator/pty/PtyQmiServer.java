@@ -31,6 +31,7 @@ public final class PtyQmiServer implements Closeable {
     private final Consumer<String> log;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private final java.util.concurrent.atomic.AtomicInteger hangups = new java.util.concurrent.atomic.AtomicInteger();
 
     public PtyQmiServer(QmiEngine engine, Consumer<String> log) throws IOException {
         this.engine = engine;
@@ -44,6 +45,11 @@ public final class PtyQmiServer implements Closeable {
     /** The slave device (/dev/pts/N) clients open. */
     public Path slavePath() {
         return pty.slavePath();
+    }
+
+    /** How many times a client that had talked closed the port (its unread answers were flushed). */
+    public int hangups() {
+        return hangups.get();
     }
 
     /** Set when the serving thread died of an unexpected error (null while healthy). */
@@ -87,6 +93,7 @@ public final class PtyQmiServer implements Closeable {
                         client = false;
                         master.flush();
                         stream.reset();
+                        hangups.incrementAndGet();
                     }
                     Thread.sleep(IDLE_POLL_MILLIS);
                 }

@@ -1,0 +1,160 @@
+package io.modemflash.emulator;
+
+import io.modemflash.posix.Posix;
+import io.modemflash.posix.PosixFd;
+import io.modemflash.qmi.QmiMessage;
+import io.modemflash.qmi.QmiService;
+import io.modemflash.qmi.QmuxFramer;
+import io.modemflash.qmi.ctl.GetVersionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PtyFaceTest {
+    @TempDir
+    Path dir;
+
+    private static String read(Path p) throws Exception {
+        return Files.readString(p).strip();
+    }
+
+    @Test
+    void sysfsTreeDescribesTheUsbDeviceAsLinuxDoes() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            Path sys = dir.resolve("sys");
+            assertEquals(sys, face.sysfsRoot());
+            assertEquals("2-1", face.usbPort());
+
+            Path classLink = sys.resolve("class/usbmisc/cdc-wdm0");
+            assertTrue(Files.isSymbolicLink(classLink));
+            Path node = classLink.toRealPath();
+            assertEquals(sys.toRealPath().resolve("devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.8/usbmisc/cdc-wdm0"), node);
+            Path iface = classLink.resolve("device").toRealPath();
+            assertEquals("2-1:1.8", iface.getFileName().toString());
+            assertEquals("qmi_wwan", iface.resolve("driver").toRealPath().getFileName().toString());
+            assertEquals("08", read(iface.resolve("bInterfaceNumber")));
+            assertEquals("ff", read(iface.resolve("bInterfaceClass")));
+            Path usbDev = iface.getParent();
+            assertEquals("1199", read(usbDev.resolve("idVendor")));
+            assertEquals("9071", read(usbDev.resolve("idProduct")));
+            assertEquals("4", read(usbDev.resolve("bNumInterfaces")));
+            assertEquals(Profiles.MC7455.usb().serial(), read(usbDev.resolve("serial")));
+            assertEquals("Sierra Wireless, Incorporated", read(usbDev.resolve("manufacturer")));
+            assertEquals("2", read(usbDev.resolve("busnum")));
+            assertEquals("1", read(usbDev.resolve("devpath")));
+            assertEquals("180:176", read(node.resolve("dev")));
+            // USB3 port and its USB2 peer
+            Path peer = usbDev.resolve("port/peer").toRealPath();
+            assertEquals("usb1-port1", peer.getFileName().toString());
+
+            // AT/DM ports: ttyUSBn bound to qcserial
+            Path tty = sys.resolve("class/tty/ttyUSB2").toRealPath();
+            assertEquals("2-1:1.3", tty.getParent().getParent().getParent().getFileName().toString());
+            assertEquals("qcserial", tty.resolve("device/driver").toRealPath().getFileName().toString());
+            assertEquals("qcserial", tty.getParent().getParent().getParent().resolve("driver").toRealPath()
+                    .getFileName().toString());
+            assertEquals(Profile.Function.AT, face.ttys().get("ttyUSB2"));
+
+            // the node is a character device behind a symlink, as udev's by-id links are
+            assertTrue(Files.isSymbolicLink(face.qmiDevice()));
+            assertTrue(Posix.isCharDevice(face.qmiDevice()));
+        }
+        // everything created is removed
+        assertFalse(Files.exists(dir.resolve("sys"), LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(dir.resolve("dev"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void edlProfileTtysAreBoundToOption() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
+            modem.publishPty(dir);
+            Path tty = dir.resolve("sys/class/tty/ttyUSB0").toRealPath();
+            assertEquals("option1", tty.resolve("device/driver").toRealPath().getFileName().toString());
+            assertEquals("05c6", read(dir.resolve("sys/class/usbmisc/cdc-wdm0/device").toRealPath().getParent()
+                    .resolve("idVendor")));
+        }
+    }
+
+    @Test
+    void publishingTwiceOnOneDirectoryFailsClearly() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            modem.publishPty(dir);
+            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> modem.publishPty(dir));
+            assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        }
+    }
+
+    /** Reads whole frames from a port fd. */
+    private static final class Reader {
+        final PosixFd fd;
+        final QmuxFramer framer = new QmuxFramer();
+        final Deque<byte[]> frames = new ArrayDeque<>();
+
+        Reader(PosixFd fd) {
+            this.fd = fd;
+        }
+
+        QmiMessage next() throws Exception {
+            byte[] buf = new byte[4096];
+            while (frames.isEmpty()) {
+                int n = fd.read(buf, 0, buf.length, 10_000);
+                assertTrue(n > 0, "no answer from the emulated modem");
+                frames.addAll(framer.feedFrames(buf, 0, n));
+            }
+            return QmiMessage.decode(frames.poll());
+        }
+    }
+
+    private static byte[] versionInfo(int tid) {
+        return QmiMessage.request(QmiService.CTL, 0, tid, GetVersionInfo.ID, List.of()).encode();
+    }
+
+    @Test
+    void servesClientsThatOpenAndCloseThePortRepeatedly() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            for (int i = 1; i <= 40; i++) {
+                try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+                    fd.write(versionInfo(i));
+                    QmiMessage r = new Reader(fd).next();
+                    assertEquals(i, r.transactionId());
+                    r.checkResult();
+                }
+            }
+            assertNull(face.failure());
+        }
+    }
+
+    @Test
+    void answersLeftUnreadByAClosedClientDoNotReachTheNextOne() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+                fd.write(versionInfo(100));
+                // wait until the modem has handled it (its answer is then queued or being written)
+                for (int i = 0; i < 1000 && modem.qmi().history().isEmpty(); i++) {
+                    Thread.sleep(5);
+                }
+                assertEquals(1, modem.qmi().history().size());
+            }
+            // let the server see the hang-up (condition, not a timing assertion)
+            for (int i = 0; i < 1000 && face.hangups() == 0; i++) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, face.hangups());
+            try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+                fd.write(versionInfo(101));
+                assertEquals(101, new Reader(fd).next().transactionId());
+            }
+        }
+    }
+}
