@@ -35,10 +35,22 @@ public sealed interface FlatOp permits FlatOp.Program, FlatOp.Erase, FlatOp.Patc
             attributes = Map.copyOf(attributes);
         }
 
-        /** Bytes taken from the file (raw images): the rest of the partition is padding. */
+        /**
+         * Bytes taken from the file (raw images): from {@code fileSectorOffset} to the end of
+         * the file, at most the partition. Sparse images: see {@link #image()}'s chunks.
+         */
         public long fileBytes() {
             long available = Math.max(0, image.size() - fileSectorOffset * sectorSize);
             return Math.min(available, numSectors * sectorSize);
+        }
+
+        /**
+         * Sectors a host sends for a raw image: the file's bytes rounded up to whole sectors
+         * (the last one zero-padded). The rest of the partition is left as it is, as
+         * linux-msm qdl does.
+         */
+        public long sectorsToWrite() {
+            return (fileBytes() + sectorSize - 1) / sectorSize;
         }
     }
 
