@@ -1,0 +1,251 @@
+package io.modemflash.emulator;
+
+import io.modemflash.qmi.ctl.GetVersionInfo.ServiceVersion;
+import io.modemflash.qmi.dms.ImageId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Real libqmi against the pty face: Debian's qmicli, directly (--device-open-qmi) and
+ * through qmi-proxy (-p). CI installs libqmi-utils and libqmi-proxy (.ci/run); a missing
+ * qmicli fails these tests unless -Dmodemflash.interop.skip=true is given explicitly.
+ */
+class QmicliInteropTest {
+    static final String SKIP_PROPERTY = "modemflash.interop.skip";
+
+    /** libqmi's short names of the services our profiles list. */
+    private static final Map<Integer, String> LIBQMI_NAMES = Map.ofEntries(
+            Map.entry(0x00, "ctl"), Map.entry(0x01, "wds"), Map.entry(0x02, "dms"), Map.entry(0x03, "nas"),
+            Map.entry(0x04, "qos"), Map.entry(0x05, "wms"), Map.entry(0x06, "pds"), Map.entry(0x07, "auth"),
+            Map.entry(0x08, "at"), Map.entry(0x09, "voice"), Map.entry(0x0A, "cat2"), Map.entry(0x0B, "uim"),
+            Map.entry(0x0C, "pbm"), Map.entry(0x10, "loc"), Map.entry(0x11, "sar"), Map.entry(0x1A, "wda"),
+            Map.entry(0x24, "pdc"), Map.entry(0xE1, "rms"), Map.entry(0xE2, "oma"));
+
+    private static String qmicli;
+    private static Set<Long> proxiesBefore;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findQmicli() {
+        qmicli = onPath("qmicli").orElse(null);
+        if (qmicli == null) {
+            if (Boolean.getBoolean(SKIP_PROPERTY)) {
+                Assumptions.abort("qmicli not installed and -D" + SKIP_PROPERTY + "=true given");
+            }
+            fail("qmicli not found on PATH: install libqmi-utils and libqmi-proxy (.ci/run does), "
+                    + "or skip locally with -D" + SKIP_PROPERTY + "=true");
+        }
+        proxiesBefore = proxies();
+    }
+
+    /** qmi-proxy outlives the qmicli that spawned it: end the ones these tests started, by pid. */
+    @AfterAll
+    static void stopSpawnedProxies() {
+        if (proxiesBefore == null) {
+            return;
+        }
+        for (long pid : proxies()) {
+            if (!proxiesBefore.contains(pid)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
+
+    private static Set<Long> proxies() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/qmi-proxy")).orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    private static Optional<String> onPath(String name) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path p = Path.of(d, name);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private Result run(boolean proxy, Path device, String query) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(qmicli, "--device-open-qmi", "-d", device.toString(), query));
+        if (proxy) {
+            cmd.add(1, "-p");
+        }
+        Path out = Files.createTempFile(dir, "qmicli", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish:\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out));
+    }
+
+    private String ok(boolean proxy, Path device, String query) throws Exception {
+        Result r = run(proxy, device, query);
+        assertEquals(0, r.exit(), "qmicli " + (proxy ? "-p " : "") + query + " failed:\n" + r.out());
+        return r.out();
+    }
+
+    private static String field(String out, String label) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(label) + ":\\s*'(.*)'$").matcher(out);
+        assertTrue(m.find(), "no '" + label + "' in:\n" + out);
+        return m.group(1);
+    }
+
+    private static String orUnknown(String s) {
+        return s == null ? "unknown" : s;
+    }
+
+    private record Stored(String type, String uniqueId, String buildId, int storageIndex, boolean current) {
+    }
+
+    private static List<Stored> expectedStored(EmulatedModem modem) {
+        List<Stored> out = new ArrayList<>();
+        List<Profile.ImageSlot> slots = modem.profile().qmi().storedImages();
+        for (int s = 0; s < slots.size(); s++) {
+            Profile.ImageSlot slot = slots.get(s);
+            for (int i = 0; i < slot.images().size(); i++) {
+                ImageId img = slot.images().get(i);
+                out.add(new Stored(ImageId.typeName(slot.type()), img.uniqueIdText(), img.buildId(), i + 1,
+                        modem.qmi().runningIndex(s) == i));
+            }
+        }
+        return out;
+    }
+
+    private static List<Stored> parseStored(String out) {
+        List<Stored> list = new ArrayList<>();
+        Pattern typeLine = Pattern.compile("^\\s*\\[\\d+\\] Type:\\s*'(.*)'$");
+        Pattern kv = Pattern.compile("^\\s*(Unique ID|Build ID|Storage index):\\s*'(.*)'$");
+        String type = null;
+        String unique = null;
+        String build = null;
+        boolean current = false;
+        for (String line : out.split("\n")) {
+            Matcher t = typeLine.matcher(line);
+            if (t.matches()) {
+                type = t.group(1);
+                continue;
+            }
+            if (line.contains("[CURRENT]")) {
+                current = true;
+                continue;
+            }
+            Matcher m = kv.matcher(line);
+            if (m.matches()) {
+                switch (m.group(1)) {
+                    case "Unique ID" -> unique = m.group(2);
+                    case "Build ID" -> build = m.group(2);
+                    default -> {
+                        list.add(new Stored(type, unique, build, Integer.parseInt(m.group(2)), current));
+                        current = false;
+                    }
+                }
+            }
+        }
+        return list;
+    }
+
+    private static List<ImageId> parsePreference(String out) {
+        List<ImageId> list = new ArrayList<>();
+        Matcher m = Pattern.compile("Image type: '(.*)'\\s+Unique ID:\\s+'(.*)'\\s+Build ID:\\s+'(.*)'").matcher(out);
+        while (m.find()) {
+            int type = m.group(1).equals("modem") ? ImageId.TYPE_MODEM : m.group(1).equals("pri") ? ImageId.TYPE_PRI : -1;
+            list.add(ImageId.of(type, m.group(2), m.group(3)));
+        }
+        return list;
+    }
+
+    private static List<String> parseVersions(String out) {
+        List<String> list = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\s+(\\w+) \\((\\d+\\.\\d+)\\)$").matcher(out);
+        while (m.find()) {
+            list.add(m.group(1) + " " + m.group(2));
+        }
+        return list;
+    }
+
+    private static List<String> expectedVersions(Profile p) {
+        List<String> list = new ArrayList<>();
+        for (ServiceVersion s : p.services()) {
+            list.add(LIBQMI_NAMES.get(s.service()) + " " + s.major() + "." + s.minor());
+        }
+        return list;
+    }
+
+    /** The five queries, checked against the profile, directly and then through qmi-proxy. */
+    private void checkAllQueries(Profile profile) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(profile)) {
+            PtyFace face = modem.publishPty(dir);
+            Path dev = face.qmiDevice();
+            Profile.Identity id = profile.identity();
+            // direct first: once qmi-proxy holds the port it would read answers meant for a direct client
+            for (boolean proxy : new boolean[] {false, true}) {
+                String how = proxy ? " (via qmi-proxy)" : " (direct)";
+                assertEquals(id.revision(), field(ok(proxy, dev, "--dms-get-revision"), "Revision"), how);
+                assertEquals(expectedVersions(profile), parseVersions(ok(proxy, dev, "--get-service-version-info")), how);
+                String ids = ok(proxy, dev, "--dms-get-ids");
+                assertEquals(orUnknown(id.esn()), field(ids, "ESN"), how);
+                assertEquals(id.imei(), field(ids, "IMEI"), how);
+                assertEquals(orUnknown(id.meid()), field(ids, "MEID"), how);
+                assertEquals(id.imeiSv(), field(ids, "IMEI SV"), how);
+                if (profile.qmi().hasFirmwarePreference()) {
+                    assertEquals(profile.qmi().firmwarePreference(),
+                            parsePreference(ok(proxy, dev, "--dms-get-firmware-preference")), how);
+                    List<Stored> stored = parseStored(ok(proxy, dev, "--dms-list-stored-images"));
+                    assertEquals(expectedStored(modem), stored, how);
+                    assertTrue(stored.stream().anyMatch(Stored::current));
+                } else {
+                    for (String q : List.of("--dms-get-firmware-preference", "--dms-list-stored-images")) {
+                        Result r = run(proxy, dev, q);
+                        assertNotEquals(0, r.exit(), q + how);
+                        assertTrue(r.out().contains("InvalidQmiCommand"), q + how + ":\n" + r.out());
+                    }
+                }
+            }
+            // qmicli releases its client ids; qmi-proxy may keep none either once its client left
+            assertEquals(Set.of(), modem.allocatedClientIds(io.modemflash.qmi.QmiService.DMS));
+            assertNull(face.failure());
+        }
+    }
+
+    @Test
+    void mc7455() throws Exception {
+        checkAllQueries(Profiles.MC7455);
+    }
+
+    @Test
+    void em7565() throws Exception {
+        checkAllQueries(Profiles.EM7565);
+    }
+
+    @Test
+    void edl() throws Exception {
+        checkAllQueries(Profiles.EDL);
+    }
+}
