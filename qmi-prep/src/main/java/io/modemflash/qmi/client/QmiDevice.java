@@ -17,6 +17,7 @@ import io.modemflash.qmi.QmiTimeoutException;
 import io.modemflash.qmi.QmiUnexpectedResponseException;
 import io.modemflash.qmi.Tlv;
 import io.modemflash.qmi.ctl.AllocateClientId;
+import io.modemflash.qmi.ctl.GetVersionInfo;
 import io.modemflash.qmi.ctl.ReleaseClientId;
 import io.modemflash.qmi.ctl.Sync;
 import io.modemflash.qmi.transport.CharDeviceTransport;
@@ -95,7 +96,11 @@ public final class QmiDevice implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(d.shutdownHook);
         }
         try {
-            d.sync();
+            if (options.syncOnOpen()) {
+                d.sync();
+            } else {
+                d.probeVersionInfo();
+            }
             return d;
         } catch (QmiException | RuntimeException e) {
             d.close();
@@ -148,6 +153,25 @@ public final class QmiDevice implements AutoCloseable {
             }
         }
         throw new NotQmiPortException("no answer to QMI CTL Sync from " + name() + " after "
+                + options.syncAttempts() + " attempts: not a QMI control port (an AT or DIAG tty?), or the modem"
+                + " is not ready yet");
+    }
+
+    /**
+     * Proves the port speaks QMI without disturbing other clients: CTL Get Version Info, retried on
+     * timeout like {@link #sync()}. Returns the services and versions the modem reports.
+     */
+    public List<GetVersionInfo.ServiceVersion> probeVersionInfo() throws QmiException {
+        GetVersionInfo.Request req = new GetVersionInfo.Request();
+        for (int attempt = 1; attempt <= options.syncAttempts(); attempt++) {
+            try {
+                return request(QmiService.CTL, 0, req, options.syncTimeout()).services();
+            } catch (QmiTimeoutException e) {
+                LOG.debug("{}: no answer to CTL Get Version Info (attempt {}/{})", name(), attempt,
+                        options.syncAttempts());
+            }
+        }
+        throw new NotQmiPortException("no answer to QMI CTL Get Version Info from " + name() + " after "
                 + options.syncAttempts() + " attempts: not a QMI control port (an AT or DIAG tty?), or the modem"
                 + " is not ready yet");
     }

@@ -272,4 +272,23 @@ class QmiDeviceTest {
         }
         assertTrue(modem.allocated.isEmpty(), "leaked " + modem.allocated);
     }
+
+    @Test
+    void withoutSyncOnOpenTheProbeIsGetVersionInfo() throws Exception {
+        modem.ctlScript = m -> m.messageId() == io.modemflash.qmi.ctl.GetVersionInfo.ID
+                ? List.of(ScriptedModem.ok(m, new io.modemflash.qmi.ctl.GetVersionInfo.Response(List.of(
+                        new io.modemflash.qmi.ctl.GetVersionInfo.ServiceVersion(QmiService.DMS, 1, 14)))))
+                : null;
+        try (QmiDevice d = QmiDevice.open(modem.host, FAST.withSyncOnOpen(false))) {
+            assertEquals(io.modemflash.qmi.ctl.GetVersionInfo.ID, modem.received.peek().messageId());
+            assertNull(modem.syncs.get(0), "no Sync may be sent");
+        }
+    }
+
+    @Test
+    void silentPortWithoutSyncOnOpenIsNotAQmiPort() {
+        NotQmiPortException e = assertThrows(NotQmiPortException.class,
+                () -> QmiDevice.open(modem.host, FAST.withSyncOnOpen(false)));
+        assertTrue(e.getMessage().startsWith("no answer to QMI CTL Get Version Info"), e.getMessage());
+    }
 }
