@@ -1,0 +1,90 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `modemflash emulate` as a separate process: ready line, a QMI exchange on its pty, cleanup on SIGTERM. */
+class EmulateCommandTest {
+    @TempDir
+    Path dir;
+
+    private Process start(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", dir.resolve("jna").toString()),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "emulate"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    @Test
+    void printsOneReadyLineServesQmiAndCleansUpOnSigterm() throws Exception {
+        Path pub = dir.resolve("emu");
+        Process p = start("--profile", "em7565", "--pty", pub.toString());
+        try {
+            Path stdout = dir.resolve("stdout.txt");
+            // wait for the ready line (or for the process to die)
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && !Files.readString(stdout).contains("\n") && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            String line = Files.readString(stdout).lines().findFirst().orElse(null);
+            assertNotNull(line, "no ready line; stderr:\n" + Files.readString(dir.resolve("stderr.txt")));
+            JsonNode ready = Output.mapper().readTree(line);
+            assertEquals("ready", ready.get("event").asText());
+            assertEquals("em7565", ready.get("profile").asText());
+            assertEquals("1199:9091", ready.get("usb_id").asText());
+            assertEquals("2-1", ready.get("usb_port").asText());
+            Path qmi = Path.of(ready.get("qmi").asText());
+            assertEquals(pub.toAbsolutePath().resolve("dev/cdc-wdm0"), qmi);
+            assertEquals(pub.toAbsolutePath().resolve("sys").toString(), ready.get("sysfs").asText());
+            assertTrue(Files.isSymbolicLink(qmi));
+            assertEquals("1199", Files.readString(pub.resolve("sys/class/usbmisc/cdc-wdm0/device/../idVendor")).strip());
+
+            // one CTL Get Version Info over the pty: the answer carries the same transaction id
+            try (var port = io.modemflash.posix.PosixFd.open(qmi)) {
+                port.write(io.modemflash.qmi.Hex.parse("01 0B 00 00 00 00 00 2A 21 00 00 00"));
+                byte[] buf = new byte[512];
+                int n = port.read(buf, 0, buf.length, 10_000);
+                assertTrue(n > 12, "short answer: " + n);
+                assertEquals(0x01, buf[0]);
+                assertEquals((byte) 0x80, buf[3]);
+                assertEquals(0x2A, buf[7]);
+            }
+
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "emulator did not stop on SIGTERM");
+            assertEquals(1, Files.readAllLines(stdout).size(), "exactly one line on stdout");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertFalse(Files.exists(pub.resolve("sys"), LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(pub.resolve("dev/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void unknownProfileAndBadFaultAreUsageErrors() throws Exception {
+        Process p = start("--profile", "mc7430", "--pty", dir.resolve("a").toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("unknown emulator profile 'mc7430'"));
+
+        p = start("--profile", "mc7455", "--fault", "qmi-error:dms-get-revision:Bogus", "--pty", dir.resolve("b").toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("unknown QMI error 'Bogus'"));
+        assertFalse(Files.exists(dir.resolve("b/sys")));
+    }
+}
