@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DecodeCommand.class,
                 EmulateCommand.class,
+                InspectCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

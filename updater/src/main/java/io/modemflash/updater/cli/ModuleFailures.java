@@ -26,6 +26,10 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qmi.DeviceGoneException) {
             return ExitCode.DEVICE_GONE;
         }
+        // images
+        if (t instanceof io.modemflash.images.BadPackageException) {
+            return ExitCode.BAD_PACKAGE;
+        }
         return null;
     }
 }

@@ -1,0 +1,97 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modemflash.images.cwe.CweBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class InspectCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, List<JsonNode> events, String err) {
+    }
+
+    private static Run run(String... args) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            code = Main.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                events.add(Output.mapper().readTree(line));
+            }
+        }
+        return new Run(code, events, e.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path spk() throws Exception {
+        byte[] data = new byte[5000];
+        new Random(3).nextBytes(data);
+        String fw = "SWI9X30C_02.38.00.00";
+        return Files.write(dir.resolve("SWI9X30C_02.38.00.00_GENERIC_002.079_000.spk"), CweBuilder.build(
+                CweBuilder.parent("SPKG", "9X30", fw, CweBuilder.leaf("BOOT", "9X30", fw, data),
+                        CweBuilder.leaf("MODM", "9X30", fw, data))));
+    }
+
+    @Test
+    void jsonDescribesTheTreeAndVersions() throws Exception {
+        Run r = run("inspect", spk().toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode pkg = r.events().get(0);
+        assertEquals("package", pkg.get("event").asText());
+        assertEquals("sierra-qdl", pkg.get("protocol").asText());
+        assertEquals("9X30", pkg.get("product").asText());
+        assertEquals("02.38.00.00", pkg.get("firmware_version").asText());
+        assertEquals("002.079_000", pkg.get("config_version").asText());
+        assertEquals("GENERIC", pkg.get("carrier").asText());
+        JsonNode img = pkg.get("images").get(0);
+        assertEquals("cwe", img.get("type").asText());
+        assertEquals(64, img.get("sha256").asText().length());
+        assertEquals("MODM", img.get("cwe").get("children").get(1).get("type").asText());
+        JsonNode result = r.events().get(r.events().size() - 1);
+        assertEquals("result", result.get("event").asText());
+        assertTrue(result.get("ok").asBoolean());
+    }
+
+    @Test
+    void aCorruptPackageExitsWithTheBadPackageCodeAndOneLine() throws Exception {
+        Path p = spk();
+        byte[] b = Files.readAllBytes(p);
+        b[b.length - 10] ^= 1;
+        Files.write(p, b);
+        Run r = run("inspect", p.toString());
+        assertEquals(ExitCode.BAD_PACKAGE.code, r.code());
+        String last = r.err().strip().lines().reduce((a, c) -> c).orElseThrow();
+        assertTrue(last.startsWith("modemflash: " + p.getFileName() + ": SPKG/MODM image"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+
+        Run j = run("inspect", p.toString(), "--json");
+        JsonNode result = j.events().get(j.events().size() - 1);
+        assertFalse(result.get("ok").asBoolean());
+        assertEquals(5, result.get("exit_code").asInt());
+        assertTrue(j.events().stream().anyMatch(e -> e.get("event").asText().equals("problem")
+                && e.get("reason").asText().equals("crc-mismatch")));
+    }
+}
