@@ -75,7 +75,8 @@ public final class ChunkPrefetcher implements AutoCloseable {
         if (chunkSize <= 0 || headroom < 0 || total < 0) {
             throw new IllegalArgumentException("bad chunk geometry");
         }
-        int capacity = (int) Math.min(chunkSize, Math.max(1, total));
+        // Full chunk capacity even for small images: callers pad the tail in place (sectors).
+        int capacity = chunkSize;
         free.add(new Chunk(headroom, capacity));
         free.add(new Chunk(headroom, capacity));
         reader = new Thread(() -> fill(source, total, capacity), "modemflash-prefetch");
