@@ -120,10 +120,20 @@ public final class QmiDescriber {
             byte[] b = c.bytes();
             if (c instanceof QmuxFramer.Frame) {
                 out.add(describeFrame(offset, b));
+            } else if ((b[0] & 0xFF) == QmiMessage.MARKER && b.length >= QmiMessage.QMUX_HEADER_LENGTH) {
+                // Starts like a frame but its header does not hold together: say why.
+                out.add(new Invalid(offset, b, "not a consistent QMUX frame: " + decodeError(b)));
             } else {
                 out.add(new Garbage(offset, b));
             }
             offset += b.length;
+        }
+        boolean anyFrame = out.stream().anyMatch(e -> e instanceof Described || e instanceof Invalid);
+        if (!anyFrame && input.length > 0 && (input[0] & 0xFF) == QmiMessage.MARKER
+                && (framer.pending() == 0 || framer.pending() < input.length)) {
+            // No frame found, yet the input starts like one: most likely one broken frame
+            // pasted whole. The decoder's reason beats a list of skipped bytes.
+            return List.of(new Invalid(0, input, "not a consistent QMUX frame: " + decodeError(input)));
         }
         if (framer.pending() > 0) {
             byte[] rest = framer.pendingBytes();
@@ -134,6 +144,15 @@ public final class QmiDescriber {
             out.add(new Incomplete(offset, rest, why));
         }
         return out;
+    }
+
+    private static String decodeError(byte[] b) {
+        try {
+            QmiMessage.decode(b);
+            return "header fields disagree";
+        } catch (QmiFormatException e) {
+            return e.getMessage();
+        }
     }
 
     /** Describes exactly one frame (no re-framing). */

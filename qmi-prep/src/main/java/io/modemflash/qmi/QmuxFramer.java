@@ -86,12 +86,9 @@ public final class QmuxFramer {
                     garbage.write(buf[p++]);
                     continue;
                 }
-                if (avail >= 4) {
-                    int flags = buf[p + 3] & 0xFF;
-                    if (flags != 0 && flags != QmiMessage.QMUX_FLAG_FROM_MODEM) {
-                        garbage.write(buf[p++]);
-                        continue;
-                    }
+                if (!plausibleHeader(p, avail, length)) {
+                    garbage.write(buf[p++]);
+                    continue;
                 }
                 if (avail >= length + 1) {
                     flushGarbage(garbage, out);
@@ -106,6 +103,43 @@ public final class QmuxFramer {
         System.arraycopy(buf, p, buf, 0, len - p);
         len -= p;
         return out;
+    }
+
+    /**
+     * Checks as much of the header as has arrived: QMUX flags 00/80, SDU flags valid for the
+     * service, and an SDU TLV-length field that agrees with the QMUX length. A stray 0x01 in
+     * noise almost never passes all of these, so it cannot swallow the real frames after it.
+     */
+    private boolean plausibleHeader(int p, int avail, int length) {
+        if (avail < 4) {
+            return true;
+        }
+        int flags = buf[p + 3] & 0xFF;
+        if (flags != 0 && flags != QmiMessage.QMUX_FLAG_FROM_MODEM) {
+            return false;
+        }
+        if (avail < 5) {
+            return true;
+        }
+        int service = buf[p + 4] & 0xFF;
+        int hdr = QmiMessage.sduHeaderLength(service);
+        if (length < 5 + hdr) {
+            return false;
+        }
+        if (avail < 7) {
+            return true;
+        }
+        int sduFlags = buf[p + 6] & 0xFF;
+        boolean ctl = service == QmiService.CTL;
+        if (ctl ? sduFlags > 0x02 : (sduFlags != 0x00 && sduFlags != 0x02 && sduFlags != 0x04)) {
+            return false;
+        }
+        int tlvLenAt = p + 1 + 5 + hdr - 2;
+        if (avail < tlvLenAt - p + 2) {
+            return true;
+        }
+        int tlvLen = (buf[tlvLenAt] & 0xFF) | (buf[tlvLenAt + 1] & 0xFF) << 8;
+        return tlvLen == length - 5 - hdr;
     }
 
     /** Only the frames; garbage is counted in {@link #skippedBytes()}. */

@@ -77,4 +77,11 @@ class QmiDescriberTest {
             e.forEach(QmiDescriber.Entry::toMap);
         }
     }
+
+    @Test
+    void frameWithInconsistentLengthsSaysWhy() {
+        List<QmiDescriber.Entry> e = QmiDescriber.describe(Hex.parse("01 0D 00 00 02 01 00 02 00 FF FF 00 00"));
+        QmiDescriber.Invalid inv = assertInstanceOf(QmiDescriber.Invalid.class, e.get(0));
+        assertEquals("not a consistent QMUX frame: QMUX length field says 14 bytes, frame has 13", inv.error());
+    }
 }

@@ -84,4 +84,24 @@ class QmuxFramerTest {
         assertEquals(1, frames.size());
         assertEquals(big, QmiMessage.decode(frames.get(0)));
     }
+
+    @Test
+    void strayMarkerWithPlausibleLengthButInconsistentSduIsSkipped() {
+        // 01 20 00 80 02 ...: flags fine, but the SDU flags (0x07) are not a DMS kind; then a TLV
+        // length that disagrees with the QMUX length. Neither may hold back the real frame.
+        QmuxFramer f = new QmuxFramer();
+        byte[] noise1 = Hex.parse("01 20 00 80 02 01 07");
+        byte[] noise2 = Hex.parse("01 20 00 80 02 01 02 01 00 22 00 05 00");
+        List<Chunk> got = f.feed(concat(noise1, noise2, B));
+        assertEquals(new Frame(B), got.get(got.size() - 1), got.toString());
+        long garbage = got.stream().filter(c -> c instanceof Garbage).mapToInt(c -> c.bytes().length).sum();
+        assertEquals(noise1.length + noise2.length, garbage);
+        assertEquals(0, f.pending());
+    }
+
+    @Test
+    void consistentHeaderWithBadTlvsIsStillDeliveredAsAFrame() {
+        byte[] bad = Hex.parse("01 0E 00 80 02 01 02 01 00 22 00 02 00 01 05");
+        assertEquals(List.of(new Frame(bad)), new QmuxFramer().feed(bad));
+    }
 }
