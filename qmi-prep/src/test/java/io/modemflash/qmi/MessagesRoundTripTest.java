@@ -79,7 +79,10 @@ class MessagesRoundTripTest {
     @Test
     void setFirmwarePreferenceRequestIsByteExact() {
         // Set Firmware Preference as qmi-firmware-update builds it (PROTOCOLS.md 1.4), plus override 0x10=1.
-        SetFirmwarePreference.Request r = new SetFirmwarePreference.Request(PREF, true, null);
+        SetFirmwarePreference.Request r = SetFirmwarePreference.Request.forFirmware("02.33.03.00", "002.072_001",
+                "GENERIC", true, null);
+        assertEquals(new SetFirmwarePreference.Request(PREF, true, null), r);
+        assertEquals(2, r.toTlvs().size());
         Tlv list = r.toTlvs().get(0);
         byte[] expected = Hex.parse("02"
                 + " 00 3F 5F 3F 00 00 00 00 00 00 00 00 00 00 00 00 00 0D 30 32 2E 33 33 2E 30 33 2E 30 30 5F 3F"

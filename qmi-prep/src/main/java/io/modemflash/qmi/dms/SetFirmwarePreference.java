@@ -36,6 +36,22 @@ public final class SetFirmwarePreference {
             this(images, null, null);
         }
 
+        /**
+         * The preference qmi-firmware-update sends for a firmware/config/carrier triple: MODEM
+         * unique id "?_?" with build id "FW_?", and PRI unique id = config version with build
+         * id "FW_CARRIER". Carrier case matters to the modem ("Generic" is not "GENERIC").
+         *
+         * @param downloadOverride  true forces a download of a version the modem already stores; null omits TLV 0x10
+         * @param modemStorageIndex null omits TLV 0x11
+         */
+        public static Request forFirmware(String firmwareVersion, String configVersion, String carrier,
+                                          Boolean downloadOverride, Integer modemStorageIndex) {
+            return new Request(List.of(
+                    ImageId.of(ImageId.TYPE_MODEM, "?_?", firmwareVersion + "_?"),
+                    ImageId.of(ImageId.TYPE_PRI, configVersion, firmwareVersion + "_" + carrier)),
+                    downloadOverride, modemStorageIndex);
+        }
+
         public int messageId() {
             return ID;
         }
