@@ -74,6 +74,14 @@ public final class EmulatedModem implements Closeable {
         return new ModemEndpoint(new QmiStream(qmi));
     }
 
+    /**
+     * A new in-memory connection as qmi-prep's transport: {@code QmiDevice.open(modem.transport())}
+     * runs the real host stack against this modem.
+     */
+    public ModemTransport transport() {
+        return new ModemTransport(connect(), "emulated " + profile.name());
+    }
+
     /** Publishes the modem under dir (dir/dev/cdc-wdm0 + dir/sys); closed with the modem. */
     public PtyFace publishPty(Path dir) throws IOException {
         PtyFace face = PtyFace.publish(dir, this);

@@ -231,7 +231,10 @@ public final class PosixFd implements Closeable {
         write(b, 0, b.length, -1);
     }
 
-    /** Discards pending input and output (tcflush TCIOFLUSH); for ttys and ptys only. */
+    /**
+     * Discards pending input and output (tcflush TCIOFLUSH); for ttys and ptys only. On a pty
+     * master this does not empty the slave's input queue (Linux 6.x): flush on a slave fd.
+     */
     public void flush() throws IOException {
         enter();
         try {

@@ -17,8 +17,10 @@ import java.util.function.Consumer;
 /**
  * Serves the QMI engine on the master side of a raw pty; clients open the slave like a
  * cdc-wdm node. Clients may open and close the slave any number of times: while no slave is
- * open the master reports POLLHUP (and EIO on read), and whatever the modem wrote but nobody
- * read is flushed then, so a response left unread by one client never reaches the next.
+ * open the master reports POLLHUP (and EIO on read); answers are not written then, and what
+ * the last client left unread is discarded when its hang-up is seen, so a response left
+ * unread by one client does not reach the next. (A client that reopens before the hang-up
+ * is seen cannot be told apart from the old one and may read stale answers.)
  */
 public final class PtyQmiServer implements Closeable {
     /** How often to look for a new client while none has the slave open (POLLHUP is level-triggered). */
@@ -91,7 +93,7 @@ public final class PtyQmiServer implements Closeable {
                     if (client) {
                         // last client closed: drop its unread answers and any half frame it sent
                         client = false;
-                        master.flush();
+                        discardUnread();
                         stream.reset();
                         hangups.incrementAndGet();
                     }
@@ -107,6 +109,17 @@ public final class PtyQmiServer implements Closeable {
                 failure = e;
                 log.accept("emulator: pty server stopped: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Linux keeps what the master wrote in the slave's input queue across a close, and a
+     * TCFLSH on the master does not reach it (kernel 6.x), so flush from the slave side: open
+     * it briefly, TCIOFLUSH, close. A client opening in that instant could lose its first bytes.
+     */
+    private void discardUnread() throws IOException {
+        try (PosixFd slave = PosixFd.open(pty.slavePath())) {
+            slave.flush();
         }
     }
 
