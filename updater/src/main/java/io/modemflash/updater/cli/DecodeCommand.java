@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
         description = "Explain captured protocol bytes (hex) for a technician.",
         subcommands = {
                 DecodeQmiCommand.class,
+                DecodeHdlcCommand.class,
+                DecodeSaharaCommand.class,
+                DecodeFirehoseCommand.class,
         })
 public final class DecodeCommand implements Runnable {
     @Spec

@@ -26,6 +26,23 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qmi.DeviceGoneException) {
             return ExitCode.DEVICE_GONE;
         }
+        // qdl (download mode): wrong port before protocol errors, its subclass
+        if (t instanceof io.modemflash.qdl.NotInDownloadModeException
+                || t instanceof io.modemflash.qdl.link.NoMatchingDeviceException) {
+            return ExitCode.DEVICE_NOT_FOUND;
+        }
+        if (t instanceof io.modemflash.qdl.ProtocolException) {
+            return ExitCode.PROTOCOL;
+        }
+        if (t instanceof io.modemflash.qdl.link.LinkTimeoutException) {
+            return ExitCode.TIMEOUT;
+        }
+        if (t instanceof io.modemflash.qdl.link.DeviceGoneException) {
+            return ExitCode.DEVICE_GONE;
+        }
+        if (t instanceof io.modemflash.qdl.link.DeviceBusyException) {
+            return ExitCode.DEVICE_BUSY;
+        }
         // images
         if (t instanceof io.modemflash.images.BadPackageException) {
             return ExitCode.BAD_PACKAGE;
