@@ -26,14 +26,7 @@ public final class CharDeviceTransport extends FdTransport {
 
     public static CharDeviceTransport open(Path path) throws QmiException {
         String p = path.toString();
-        try {
-            if (!Posix.isCharDevice(path)) {
-                throw new NotQmiPortException(p + " is not a character device; expected a QMI control port such as"
-                        + " /dev/cdc-wdm0");
-            }
-        } catch (PosixException e) {
-            throw openFailure(p, e);
-        }
+        checkCharDevice(path);
         PosixFd fd;
         try {
             fd = PosixFd.open(path);
@@ -50,6 +43,19 @@ public final class CharDeviceTransport extends FdTransport {
             throw new QmiException("cannot set raw mode on " + p + ": " + e.getMessage(), e);
         }
         return new CharDeviceTransport(fd, p);
+    }
+
+    /** DeviceNotFoundException when the path is missing, NotQmiPortException when it is not a character device. */
+    static void checkCharDevice(Path path) throws QmiException {
+        String p = path.toString();
+        try {
+            if (!Posix.isCharDevice(path)) {
+                throw new NotQmiPortException(p + " is not a character device; expected a QMI control port such as"
+                        + " /dev/cdc-wdm0");
+            }
+        } catch (PosixException e) {
+            throw openFailure(p, e);
+        }
     }
 
     static QmiException openFailure(String path, PosixException e) {

@@ -52,6 +52,16 @@ public final class QmiProxyTransport extends FdTransport {
      * @param spawn      start the qmi-proxy program when nobody listens
      */
     public static QmiProxyTransport open(String devicePath, String socketName, boolean spawn) throws QmiException {
+        return open(devicePath, socketName, spawn, true);
+    }
+
+    /** checkPath=false only for tests that talk to a fake proxy about a path this machine lacks. */
+    static QmiProxyTransport open(String devicePath, String socketName, boolean spawn, boolean checkPath)
+            throws QmiException {
+        if (checkPath) {
+            // The proxy only says "closed" for a bad path; check it here to give the real reason.
+            CharDeviceTransport.checkCharDevice(Path.of(devicePath));
+        }
         PosixFd fd = connect(socketName, spawn);
         QmiProxyTransport t = new QmiProxyTransport(fd, "qmi-proxy for " + devicePath);
         try {

@@ -51,7 +51,7 @@ class QmiProxyTransportTest {
         AtomicReference<byte[]> first = new AtomicReference<>();
         try (PosixFd listener = UnixSockets.listenAbstract(name)) {
             Thread proxy = fakeProxy(listener, first, QmiResult.SUCCESS);
-            try (QmiProxyTransport t = QmiProxyTransport.open("/dev/cdc-wdm0", name, false)) {
+            try (QmiProxyTransport t = QmiProxyTransport.open("/dev/cdc-wdm0", name, false, false)) {
                 assertArrayEquals(PROXY_OPEN, first.get());
                 byte[] frame = Hex.parse("01 0C 00 00 02 01 00 02 00 FF FF 00 00");
                 t.send(frame);
@@ -68,7 +68,7 @@ class QmiProxyTransportTest {
         try (PosixFd listener = UnixSockets.listenAbstract(name)) {
             Thread proxy = fakeProxy(listener, new AtomicReference<>(), QmiResult.failure(QmiProtocolError.INTERNAL));
             DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
-                    () -> QmiProxyTransport.open("/dev/cdc-wdm7", name, false));
+                    () -> QmiProxyTransport.open("/dev/cdc-wdm7", name, false, false));
             assertTrue(e.getMessage().startsWith("qmi-proxy could not open /dev/cdc-wdm7"), e.getMessage());
             proxy.join(10_000);
         }
@@ -77,7 +77,14 @@ class QmiProxyTransportTest {
     @Test
     void nobodyListeningWithoutSpawnIsDeviceNotFound() {
         DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
-                () -> QmiProxyTransport.open("/dev/cdc-wdm0", uniqueName(), false));
+                () -> QmiProxyTransport.open("/dev/cdc-wdm0", uniqueName(), false, false));
         assertTrue(e.getMessage().startsWith("qmi-proxy is not running"), e.getMessage());
+    }
+
+    @Test
+    void missingDeviceIsReportedBeforeAskingTheProxy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class,
+                () -> QmiProxyTransport.open(dir.resolve("cdc-wdm3").toString(), uniqueName(), false));
+        assertTrue(e.getMessage().startsWith("no such device: "), e.getMessage());
     }
 }
