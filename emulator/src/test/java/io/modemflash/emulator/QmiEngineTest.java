@@ -239,9 +239,16 @@ class QmiEngineTest {
         assertEquals(err(QmiProtocolError.MALFORMED_MESSAGE), Host.error(r));
         assertEquals(0x1234, r.transactionId());
         assertEquals(SetOperatingMode.ID, r.messageId());
-        // tlv block length disagreeing with the frame
+        // TLV block length disagreeing with the frame: a whole-frame transfer (cdc-wdm) is
+        // answered MalformedMessage; on a byte stream the re-framer cannot tell it from noise
         raw = Hex.parse("01 0C 00 00 02 0" + cid + " 00 35 12 22 00 05 00");
-        assertEquals(err(QmiProtocolError.MALFORMED_MESSAGE), Host.error(h.send(raw)));
+        List<byte[]> out = modem.qmi().handleFrame(raw);
+        assertEquals(1, out.size());
+        QmiMessage m = QmiMessage.decode(out.get(0));
+        assertEquals(err(QmiProtocolError.MALFORMED_MESSAGE), Host.error(m));
+        assertEquals(0x1235, m.transactionId());
+        h.port.write(raw);
+        assertNull(h.next());
     }
 
     @Test

@@ -246,6 +246,18 @@ public final class PosixFd implements Closeable {
         }
     }
 
+    /** Discards input received but not read yet (tcflush TCIFLUSH); for ttys and ptys only. */
+    public void discardInput() throws IOException {
+        enter();
+        try {
+            if (LibC.tcflush(fd, 0) < 0) {
+                throw PosixException.last("tcflush", name);
+            }
+        } finally {
+            leave();
+        }
+    }
+
     /**
      * Closes the fd. Safe to call from any thread and more than once: readers and writers
      * blocked in this object wake with {@link FdClosedException}; the descriptor itself is

@@ -115,11 +115,13 @@ public final class PtyQmiServer implements Closeable {
     /**
      * Linux keeps what the master wrote in the slave's input queue across a close, and a
      * TCFLSH on the master does not reach it (kernel 6.x), so flush from the slave side: open
-     * it briefly, TCIOFLUSH, close. A client opening in that instant could lose its first bytes.
+     * it briefly and discard its input. Only the slave's input is flushed, so the request of a
+     * client that opens in that instant survives; no answer for it can be queued yet, as this
+     * thread is the only writer.
      */
     private void discardUnread() throws IOException {
         try (PosixFd slave = PosixFd.open(pty.slavePath())) {
-            slave.flush();
+            slave.discardInput();
         }
     }
 
