@@ -85,6 +85,8 @@ public final class ImageScanner {
 
     /** Streaming matcher: the marker has a single 'Q', so a mismatch can restart cleanly. */
     static final class MarkerFinder {
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
         private int matched;
         private StringBuilder value;
         private String done;
@@ -105,9 +107,7 @@ public final class ImageScanner {
                     }
                     i++;
                 } else if (matched == 0) {
-                    while (i < n && a[i] != 'Q') {
-                        i++;
-                    }
+                    i = skipToQ(a, i, n);
                     if (i < n) {
                         matched = 1;
                         i++;
@@ -122,6 +122,26 @@ public final class ImageScanner {
                     matched = 0; // re-examine this byte: it may be a 'Q'
                 }
             }
+        }
+
+        /**
+         * Index of the next 'Q' at or after {@code i} (or {@code n}), eight bytes at a time:
+         * a byte equal to 'Q' turns into a zero byte after the XOR, which the classic
+         * has-zero-byte test finds. Images are mostly not 'Q', so this keeps the marker
+         * search well below the cost of SHA-256.
+         */
+        static int skipToQ(byte[] a, int i, int n) {
+            while (i + 8 <= n) {
+                long x = (long) LONGS.get(a, i) ^ 0x5151515151515151L;
+                if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+                    break;
+                }
+                i += 8;
+            }
+            while (i < n && a[i] != 'Q') {
+                i++;
+            }
+            return i;
         }
 
         String value() {

@@ -34,6 +34,26 @@ class ImageScannerTest {
     }
 
     @Test
+    void wordAtATimeSearchFindsEveryQ() {
+        byte[] b = TestPackages.bytes(9, 4096);
+        for (int from = 0; from < 200; from++) {
+            int naive = from;
+            while (naive < b.length && b[naive] != 'Q') {
+                naive++;
+            }
+            assertEquals(naive, ImageScanner.MarkerFinder.skipToQ(b, from, b.length), "from " + from);
+        }
+        byte[] z = new byte[77];
+        assertEquals(77, ImageScanner.MarkerFinder.skipToQ(z, 0, 77));
+        for (int at = 0; at < 77; at++) {
+            byte[] q = new byte[77];
+            q[at] = 'Q';
+            assertEquals(at, ImageScanner.MarkerFinder.skipToQ(q, 0, 77));
+            assertEquals(77, ImageScanner.MarkerFinder.skipToQ(q, at + 1, 77));
+        }
+    }
+
+    @Test
     void noMarkerGivesNull() throws Exception {
         Path p = Files.write(dir.resolve("x.img"), "QC_IMAGE_VERSION_STRIN QC_IMAGE_VERSION_STRING=\0".getBytes());
         assertNull(ImageScanner.scan(p, List.of()).qcVersion());

@@ -112,6 +112,33 @@ class SamplePackagesTest {
         }
     }
 
+    /** The samples must not drift: later tests compare flashed bytes with them. */
+    @Test
+    void hashesArePinned() throws Exception {
+        Map<String, String> pinned = new java.util.TreeMap<>(Map.ofEntries(
+                Map.entry("edl/prog_firehose_ddr.elf", "a57e8e9b3185afffae90a13599bbcbb70840c1eda93072f56afb1f6d5e062be2"),
+                Map.entry("edl/rawprogram0.xml", "77983df2e7ff046c6537dbe12cab6781774760ab298bb5dd2e033d5ba9c0bf16"),
+                Map.entry("edl/patch0.xml", "e9d418ad7b5b7e1592d174447b60a5fc9d2175eda21d00dbb7565896bc2faeff"),
+                Map.entry("edl/gpt_main0.bin", "6d2f69c01492563c2c8422c834991d83c45dce61d904d2b77eea8d1d33665f9f"),
+                Map.entry("edl/gpt_backup0.bin", "afa506ea30ce09ee94732768ff71d71bfe2567d998fa90881fecac6179be119a"),
+                Map.entry("edl/sbl1.mbn", "cbe4335542dc0dce884d8e38c8492750b039f9306610e49346d85857d5e90228"),
+                Map.entry("edl/modem.img", "5e827f2fa7f065430b4f82a8532617d00e68ff3cc1d1d8493e2a9cfc7db94e34"),
+                Map.entry("edl/system.img", "c85e5dd7d41f5a967c1969bf4823cd5e581277c84ec7ff980b713e3081ed12f5"),
+                Map.entry("mc7455/" + SamplePackages.MC7455_FILE,
+                        "7d4c8504d22bf74494fda2c7b98ca28acc651850d9b3fb6cebe137ac380cbd0d"),
+                Map.entry("em7565/" + SamplePackages.EM7565_CWE,
+                        "700a85ba9742357a2e114682d7aaa266686ba9fa666159792069c54c4cadaf2a"),
+                Map.entry("em7565/" + SamplePackages.EM7565_NVU,
+                        "44f75adc09a1b27ca4161ea5702cf18e7567223c7a177020b9edf0725758ac88"),
+                Map.entry("gobi2k/amss.mbn", "7f06acead5a8efb4b979d59acdef281663ae82ca854212b77d66ee2e9f0f07de"),
+                Map.entry("gobi2k/apps.mbn", "c875fbcdb66c1deeb82096ffba96b218822058eddb69a665f7e5303369b71d63"),
+                Map.entry("gobi2k/uqcn.mbn", "2c0826103e21be568d126e69d839a10dc6cb357ef5eb6d0614a5eca19361a1f0")));
+        for (var e : pinned.entrySet()) {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(e.getKey())));
+            assertEquals(e.getValue(), java.util.HexFormat.of().formatHex(d), e.getKey());
+        }
+    }
+
     private static List<Path> list(Path d) throws Exception {
         try (Stream<Path> s = Files.walk(d)) {
             return s.filter(Files::isRegularFile).sorted().toList();
