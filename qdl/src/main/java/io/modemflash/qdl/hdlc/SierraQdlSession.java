@@ -89,6 +89,12 @@ public final class SierraQdlSession {
         throw unexpected(m, "DLOAD SDP");
     }
 
+    /** The usual start: DLOAD SDP (skipped when not supported), then the hello probe. */
+    public HelloRsp begin() throws IOException {
+        sdp();
+        return hello();
+    }
+
     /** Offers each hello version in turn; returns the device's answer to the first accepted. */
     public HelloRsp hello() throws IOException {
         ProtocolException lastError = null;

@@ -87,8 +87,11 @@ public final class ChunkPrefetcher implements AutoCloseable {
     private void fill(InputStream source, long total, int chunkSize) {
         long done = 0;
         try {
-            while (done < total && !closed) {
+            while (done < total) {
                 Chunk c = free.take();
+                if (closed) {
+                    return;
+                }
                 int want = (int) Math.min(chunkSize, total - done);
                 int got = 0;
                 while (got < want) {
@@ -106,7 +109,7 @@ public final class ChunkPrefetcher implements AutoCloseable {
             }
             filled.put(END);
         } catch (InterruptedException e) {
-            // close() interrupts us: stop quietly.
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             filled.offer(e);
         }
@@ -146,9 +149,13 @@ public final class ChunkPrefetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the reader. It is woken through its queue rather than interrupted: an interrupt
+     * during a FileChannel read would close the caller's channel.
+     */
     @Override
     public void close() {
         closed = true;
-        reader.interrupt();
+        free.offer(new Chunk(0, 0));
     }
 }

@@ -171,6 +171,7 @@ class SierraQdlSessionTest {
                     io.modemflash.qdl.Progress.NONE));
             assertTrue(e.getMessage().contains("out of sequence"), e.getMessage());
             pair.host().close();
+            t.join(); // the peer ends on the hang-up, having seen nothing unexpected
         }
     }
 
@@ -192,6 +193,7 @@ class SierraQdlSessionTest {
                     io.modemflash.qdl.Progress.NONE));
             assertTrue(e.getMessage().contains("write-verify failed"), e.getMessage());
             pair.host().close();
+            t.join(); // the peer ends on the hang-up, having seen nothing unexpected
         }
     }
 
@@ -212,6 +214,7 @@ class SierraQdlSessionTest {
             assertTrue(e.getMessage().contains("invalid command"), e.getMessage());
             assertEquals(List.of(6, 5, 4), peer.helloVersionsSeen);
             pair.host().close();
+            t.join(); // the peer ends on the hang-up, having seen nothing unexpected
         }
     }
 

@@ -120,4 +120,28 @@ class InMemoryLinkTest {
             assertTrue(e.getMessage().contains("ended early"), e.getMessage());
         }
     }
+
+    @Test
+    void prefetcherCloseDoesNotCloseTheCallersChannel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Path f = dir.resolve("img");
+        java.nio.file.Files.write(f, new byte[1 << 16]);
+        try (var ch = java.nio.channels.FileChannel.open(f)) {
+            var p = new ChunkPrefetcher(java.nio.channels.Channels.newInputStream(ch), 1 << 16, 4096, 0);
+            assertNotNull(p.next());
+            p.close(); // abandon mid-image, as an error path does
+            assertTrue(ch.isOpen());
+        }
+    }
+
+    @Test
+    void tracingLinkReportsHexOfBothDirections() throws IOException {
+        var p = InMemoryLink.pair();
+        var lines = new java.util.ArrayList<String>();
+        var traced = new TracingLink(p.host(), lines::add, 4);
+        traced.write(new byte[] {0x7e, 0x02, 0x6a, (byte) 0xd3, 0x7e});
+        p.device().write(new byte[] {1, 2});
+        traced.read(new byte[8], 0, 8, 100);
+        assertEquals(java.util.List.of(">> 5 bytes: 7e 02 6a d3 ...", "<< 2 bytes: 01 02"), lines);
+    }
 }
