@@ -50,6 +50,9 @@ public final class FirmwarePackage implements AutoCloseable {
     private static final Pattern RAWPROGRAM_ANY = Pattern.compile("rawprogram.*\\.xml", Pattern.CASE_INSENSITIVE);
     private static final Pattern PATCH = Pattern.compile("patch(\\d*)\\.xml", Pattern.CASE_INSENSITIVE);
     private static final Pattern PROGRAMMER = Pattern.compile("prog_.*\\.(mbn|elf|melf)", Pattern.CASE_INSENSITIVE);
+    /** Programmers not named prog_*: newer UFS builds ship xbl_s_devprg_ns.melf, some vendors *firehose*.mbn. */
+    private static final Pattern PROGRAMMER_OTHER = Pattern.compile(".*(devprg|firehose).*\\.(mbn|elf|melf)",
+            Pattern.CASE_INSENSITIVE);
     private static final List<String> GOBI_NAMES = List.of("amss.mbn", "apps.mbn", "uqcn.mbn");
     private static final int MAX_DEPTH = 16;
 
@@ -395,7 +398,11 @@ public final class FirmwarePackage implements AutoCloseable {
         List<Path> progs = files.stream().filter(p -> PROGRAMMER.matcher(p.getFileName().toString()).matches())
                 .sorted(Comparator.comparingInt(FirmwarePackage::programmerRank).thenComparing(this::name)).toList();
         if (progs.isEmpty()) {
-            problems.add(Problem.error(Reason.INCOMPLETE, null, "no Firehose programmer (prog_*.mbn/.elf/.melf) "
+            progs = files.stream().filter(p -> PROGRAMMER_OTHER.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing(this::name)).toList();
+        }
+        if (progs.isEmpty()) {
+            problems.add(Problem.error(Reason.INCOMPLETE, null, "no Firehose programmer (prog_*, *devprg* or *firehose* .mbn/.elf/.melf) "
                     + "in the flat build"));
         } else {
             Path pp = progs.get(0);

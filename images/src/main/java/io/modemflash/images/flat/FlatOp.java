@@ -45,6 +45,34 @@ public sealed interface FlatOp permits FlatOp.Program, FlatOp.Erase, FlatOp.Patc
         }
 
         /**
+         * The writes of a sparse program as sector ranges of the LUN: one per RAW or FILL
+         * chunk (DONT_CARE writes nothing, CRC32 is a check), in file order. Each becomes one
+         * {@code <program>} of {@code run.sectors()} sectors at {@code run.startSector()}.
+         * The start sector must be a number (sparse images are never placed relative to the disk end).
+         */
+        public void forEachSparseRun(java.util.function.Consumer<SparseRun> visitor) throws java.io.IOException {
+            io.modemflash.images.sparse.SparseImage s = image.sparse();
+            if (!sparse || s == null) {
+                throw new IllegalStateException(image.name() + " is not programmed as a sparse image");
+            }
+            long base = startSector.constant().orElseThrow(() -> new IllegalStateException(
+                    "sparse image at a computed start sector " + startSector.text()));
+            if (s.blockSize() % sectorSize != 0) {
+                throw new io.modemflash.images.BadPackageException(
+                        io.modemflash.images.BadPackageException.Reason.UNSUPPORTED, source, "sparse block size "
+                        + s.blockSize() + " is not a multiple of the sector size " + sectorSize);
+            }
+            long perBlock = s.blockSize() / sectorSize;
+            try (java.nio.channels.FileChannel ch = image.openChannel()) {
+                io.modemflash.images.sparse.SparseImage.forEach(ch, s, image.name(), c -> {
+                    if (c.writes()) {
+                        visitor.accept(new SparseRun(base + c.startBlock() * perBlock, c.blocks() * perBlock, c));
+                    }
+                });
+            }
+        }
+
+        /**
          * Sectors a host sends for a raw image: the file's bytes rounded up to whole sectors
          * (the last one zero-padded). The rest of the partition is left as it is, as
          * linux-msm qdl does.
@@ -52,6 +80,14 @@ public sealed interface FlatOp permits FlatOp.Program, FlatOp.Erase, FlatOp.Patc
         public long sectorsToWrite() {
             return (fileBytes() + sectorSize - 1) / sectorSize;
         }
+    }
+
+    /**
+     * One write of a sparse image: {@code sectors} sectors at {@code startSector} of the LUN,
+     * from {@code chunk} (RAW: file bytes at {@code chunk.dataOffset()}; FILL: {@code chunk.value()}
+     * repeated, little-endian).
+     */
+    record SparseRun(long startSector, long sectors, io.modemflash.images.sparse.SparseImage.Chunk chunk) {
     }
 
     /** {@code <erase>}: numSectors < 0 means the whole LUN (start/num omitted). */

@@ -26,6 +26,8 @@ import java.util.Map;
  * case-insensitively, as programmers do.
  */
 public final class RawProgramParser {
+    /** 2^40 sectors: petabytes, more than any modem's storage; keeps byte arithmetic in a long. */
+    static final long MAX_SECTORS = 1L << 40;
 
     /** Turns a resolved file into the package's image object (scanned once, shared). */
     @FunctionalInterface
@@ -99,7 +101,7 @@ public final class RawProgramParser {
                 }
                 long contentBytes = img.type() == ImageType.ANDROID_SPARSE && sparse
                         ? img.sparse().expandedSize() : img.size();
-                if (offset * (long) ss > contentBytes) {
+                if (offset > contentBytes / ss) {
                     throw new BadPackageException(Reason.OVERRUN, src, "file_sector_offset " + offset
                             + " is past the end of '" + filename + "'");
                 }
@@ -114,6 +116,10 @@ public final class RawProgramParser {
                 if (num <= 0) {
                     num = ceilDiv(contentBytes - offset * ss, ss); // "0" = sized from the file
                 }
+                if (num > MAX_SECTORS) {
+                    throw new BadPackageException(Reason.XML_INVALID, src, "num_partition_sectors " + num
+                            + " is beyond any storage");
+                }
                 ops.add(new FlatOp.Program(lun, ss, start, num, offset, filename, img, sparse,
                         a.get("label"), src, originals(e)));
             } else if (tag.equals("erase")) {
@@ -121,6 +127,10 @@ public final class RawProgramParser {
                 int lun = intAttr(a, "physical_partition_number", 0, src);
                 String startText = a.getOrDefault("start_sector", "0");
                 long num = longAttr(a, "num_partition_sectors", -1, src);
+                if (num > MAX_SECTORS) {
+                    throw new BadPackageException(Reason.XML_INVALID, src, "num_partition_sectors " + num
+                            + " is beyond any storage");
+                }
                 ops.add(new FlatOp.Erase(lun, ss, new SectorExpr(startText), num, a.get("label"), src, originals(e)));
             }
         }
@@ -140,6 +150,9 @@ public final class RawProgramParser {
             String filename = a.getOrDefault("filename", "").trim();
             if (filename.isEmpty()) {
                 continue;
+            }
+            if (longAttr(a, "byte_offset", 0, src) < 0) {
+                throw new BadPackageException(Reason.XML_INVALID, src, "negative byte_offset");
             }
             int size = intAttr(a, "size_in_bytes", -1, src);
             if (size < 1 || size > 8) {

@@ -93,6 +93,55 @@ class FlatBuildTest {
     }
 
     @Test
+    void sparseProgramsBecomeSectorRuns() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            FlatOp.Program system = pkg.flatBuild().orElseThrow().programs().get(3);
+            List<long[]> runs = new java.util.ArrayList<>();
+            system.forEachSparseRun(r -> runs.add(new long[] {r.startSector(), r.sectors(), r.chunk().type().code}));
+            // RAW 2 blocks at 0, FILL 3 at 2, DONT_CARE 5 (no write), RAW 1 at 10; placed at sector 6
+            assertEquals(List.of("6+2:CAC1", "8+3:CAC2", "16+1:CAC1"),
+                    runs.stream().map(r -> r[0] + "+" + r[1] + ":" + Long.toHexString(r[2]).toUpperCase()).toList());
+            FlatOp.Program raw = pkg.flatBuild().orElseThrow().programs().get(0);
+            assertThrows(IllegalStateException.class, () -> raw.forEachSparseRun(r -> { }));
+        }
+        // 512-byte sectors: each 4096-byte block is 8 sectors
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"system.img\" sparse=\"true\" physical_partition_number=\"1\" start_sector=\"6\" "
+                + "num_partition_sectors=\"0\"/></data>");
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            FlatOp.Program system = pkg.flatBuild().orElseThrow().programs().get(3);
+            assertEquals(88, system.numSectors());
+            List<String> runs = new java.util.ArrayList<>();
+            system.forEachSparseRun(r -> runs.add(r.startSector() + "+" + r.sectors()));
+            assertEquals(List.of("6+16", "22+24", "86+8"), runs);
+        }
+    }
+
+    @Test
+    void absurdNumbersAreRefusedNotOverflowed() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"system.img\" file_sector_offset=\"9223372036854775807\" start_sector=\"0\"/></data>");
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.OVERRUN, e.reason());
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"system.img\" num_partition_sectors=\"9223372036854775807\" start_sector=\"0\"/></data>");
+        e = assertThrows(BadPackageException.class, () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.XML_INVALID, e.reason());
+    }
+
+    @Test
+    void programmersNotNamedProgAreFound() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.move(dir.resolve("prog_firehose_ddr.elf"), dir.resolve("xbl_s_devprg_ns.melf"));
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            assertEquals("xbl_s_devprg_ns.melf", pkg.flatBuild().orElseThrow().programmer().name());
+        }
+    }
+
+    @Test
     void aMissingFileIsNamed() throws Exception {
         TestPackagesAccess.flatBuild(dir);
         Files.delete(dir.resolve("images/modem.img"));
