@@ -90,8 +90,9 @@ class QmicliInteropTest {
     private record Result(int exit, String out) {
     }
 
-    private Result run(boolean proxy, Path device, String query) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(qmicli, "--device-open-qmi", "-d", device.toString(), query));
+    private Result run(boolean proxy, Path device, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(qmicli, "--device-open-qmi", "-d", device.toString()));
+        cmd.addAll(List.of(args));
         if (proxy) {
             cmd.add(1, "-p");
         }
@@ -105,9 +106,9 @@ class QmicliInteropTest {
         return new Result(p.exitValue(), Files.readString(out));
     }
 
-    private String ok(boolean proxy, Path device, String query) throws Exception {
-        Result r = run(proxy, device, query);
-        assertEquals(0, r.exit(), "qmicli " + (proxy ? "-p " : "") + query + " failed:\n" + r.out());
+    private String ok(boolean proxy, Path device, String... args) throws Exception {
+        Result r = run(proxy, device, args);
+        assertEquals(0, r.exit(), "qmicli " + (proxy ? "-p " : "") + String.join(" ", args) + " failed:\n" + r.out());
         return r.out();
     }
 
@@ -247,5 +248,32 @@ class QmicliInteropTest {
     @Test
     void edl() throws Exception {
         checkAllQueries(Profiles.EDL);
+    }
+
+    /** State changes made by qmicli are seen by the emulator and answered in libqmi's layouts. */
+    @Test
+    void clientIdLeaksSyncAndFirmwarePreferenceThroughQmicli() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            Path dev = modem.publishPty(dir).qmiDevice();
+            String out = run(false, dev, "--dms-get-model", "--client-no-release-cid").out();
+            int cid = Integer.parseInt(field(out, "CID"));
+            assertEquals(Set.of(cid), modem.allocatedClientIds(io.modemflash.qmi.QmiService.DMS));
+            // the leaked id can be reused, and Sync on open drops it
+            assertEquals("MC7455", field(run(false, dev, "--dms-get-model", "--client-cid=" + cid,
+                    "--client-no-release-cid").out(), "Model"));
+            ok(false, dev, "--device-open-sync", "--dms-get-model");
+            assertEquals(Set.of(), modem.allocatedClientIds(io.modemflash.qmi.QmiService.DMS));
+
+            // a stored carrier: nothing to download; a new build: download needed
+            out = ok(false, dev, "--dms-set-firmware-preference=02.33.03.00,002.073_000,VERIZON");
+            assertTrue(out.contains("No new images are required to be downloaded"), out);
+            out = ok(false, dev, "--dms-set-firmware-preference=02.33.03.01,002.072_001,GENERIC");
+            assertFalse(out.contains("No new images are required"), out);
+            assertEquals(List.of(0, 1), modem.qmi().pendingDownload());
+            ok(false, dev, "--dms-set-operating-mode=offline");
+            // keep the client on reset, as updaters do: the QMI function is gone afterwards
+            ok(false, dev, "--dms-set-operating-mode=reset", "--client-no-release-cid");
+            assertEquals(io.modemflash.emulator.qmi.QmiEngine.Phase.DOWNLOAD, modem.phase());
+        }
     }
 }

@@ -84,7 +84,9 @@ public final class QmiEngine {
     private final FaultPlan faults;
     private final ClientIdPool pool;
     private final List<Consumer<ModemEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Exchange> history = new ArrayList<>();
+    /** Most recent exchanges only, so a long benchmark run does not grow without bound. */
+    static final int HISTORY_LIMIT = 10_000;
+    private final java.util.ArrayDeque<Exchange> history = new java.util.ArrayDeque<>();
     private final List<ModemEvent> pendingEvents = new ArrayList<>();
     private final Object eventLock = new Object();
 
@@ -201,6 +203,7 @@ public final class QmiEngine {
         return runningIndex[slot];
     }
 
+    /** The last (up to 10 000) requests and how they were answered, oldest first. */
     public synchronized List<Exchange> history() {
         return List.copyOf(history);
     }
@@ -307,7 +310,10 @@ public final class QmiEngine {
     }
 
     private void record(Header h, String name, String outcome) {
-        history.add(new Exchange(h.service(), h.clientId(), h.messageId(), name, outcome));
+        if (history.size() == HISTORY_LIMIT) {
+            history.removeFirst();
+        }
+        history.addLast(new Exchange(h.service(), h.clientId(), h.messageId(), name, outcome));
     }
 
     private static QmiMessage error(Header h, QmiProtocolError e) {
