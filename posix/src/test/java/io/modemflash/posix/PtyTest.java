@@ -139,4 +139,17 @@ class PtyTest {
             assertArrayEquals(at, readExactly(pty.master(), at.length));
         }
     }
+
+    @Test
+    void discardInputDropsWhatWasNotReadYet() throws Exception {
+        try (Pty pty = Pty.open(); PosixFd slave = pty.openSlave()) {
+            pty.master().write("old answer".getBytes(StandardCharsets.US_ASCII));
+            // wait until it is readable on the slave, then discard it
+            assertTrue((slave.poll(PosixFd.POLLIN, 5000) & PosixFd.POLLIN) != 0);
+            slave.discardInput();
+            assertEquals(0, slave.read(new byte[16], 0, 16, 50));
+            pty.master().write(new byte[] {42});
+            assertArrayEquals(new byte[] {42}, readExactly(slave, 1));
+        }
+    }
 }
