@@ -17,6 +17,7 @@ public final class DocumentSplitter {
     private int start;
     private int end;
     private int scanFrom;
+    private int lastLength;
 
     /** @param maxDocument a document growing past this without {@code </data>} is garbage */
     public DocumentSplitter(int maxDocument) {
@@ -43,7 +44,8 @@ public final class DocumentSplitter {
         int from = Math.max(start, scanFrom);
         for (int i = from; i + END.length <= end; i++) {
             if (matchesEnd(i)) {
-                String doc = new String(buf, start, i + END.length - start, StandardCharsets.UTF_8);
+                lastLength = i + END.length - start;
+                String doc = new String(buf, start, lastLength, StandardCharsets.UTF_8);
                 start = i + END.length;
                 scanFrom = start;
                 return doc;
@@ -70,6 +72,11 @@ public final class DocumentSplitter {
             }
         }
         return true;
+    }
+
+    /** Bytes on the wire of the document {@link #next()} returned last (not its UTF-16 length). */
+    public int lastLength() {
+        return lastLength;
     }
 
     /** Bytes buffered after the last complete document. */

@@ -29,7 +29,7 @@ public final class FirehoseDescriber {
             if (doc == null) {
                 break;
             }
-            int len = doc.getBytes(StandardCharsets.UTF_8).length;
+            int len = s.lastLength(); // invalid UTF-8 changes length when decoded: count wire bytes
             try {
                 for (FirehoseElement e : FirehoseXml.parse(doc)) {
                     Map<String, Object> f = new LinkedHashMap<>(e.attributes());
