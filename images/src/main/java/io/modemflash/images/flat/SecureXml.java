@@ -46,7 +46,22 @@ public final class SecureXml {
             b.setEntityResolver((publicId, systemId) -> {
                 throw new SAXException("external entity '" + systemId + "' refused");
             });
-            b.setErrorHandler(null);
+            // the default handler prints "[Fatal Error]" lines on stderr; errors become exceptions instead
+            b.setErrorHandler(new org.xml.sax.ErrorHandler() {
+                @Override
+                public void warning(SAXParseException e) {
+                }
+
+                @Override
+                public void error(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
             return b;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK XML parser cannot be hardened", e);
@@ -78,7 +93,7 @@ public final class SecureXml {
 
     private static BadPackageException refusal(String where, SAXException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
-        if (m.contains("DOCTYPE") || m.contains("entity") || m.contains("ENTITY")) {
+        if (m.contains("DOCTYPE") || m.contains("external entity")) {
             return new BadPackageException(Reason.XML_FORBIDDEN, where,
                     "XML declares a DTD or entities, which are refused (possible XXE attack)", e);
         }

@@ -73,5 +73,9 @@ class SecureXmlTest {
         BadPackageException e = assertThrows(BadPackageException.class, () -> SecureXml.parse(xml, "patch0.xml"));
         assertEquals(Reason.XML_INVALID, e.reason());
         assertTrue(e.getMessage().startsWith("patch0.xml: malformed XML (line"), e.getMessage());
+        // a truncated file: the parser's message mentions "entity", which must not read as an attack
+        Path cut = Files.writeString(dir.resolve("rawprogram0.xml"), "<data><program");
+        BadPackageException c = assertThrows(BadPackageException.class, () -> SecureXml.parse(cut, "rawprogram0.xml"));
+        assertEquals(Reason.XML_INVALID, c.reason(), c.getMessage());
     }
 }
