@@ -141,20 +141,10 @@ public final class QmiEngine {
      */
     public List<byte[]> handleFrame(byte[] frame) {
         List<byte[]> out;
-        List<ModemEvent> events;
         synchronized (this) {
             out = handleLocked(frame);
-            events = new ArrayList<>(pendingEvents);
-            pendingEvents.clear();
         }
-        // one delivery at a time so listeners see events in order
-        synchronized (eventLock) {
-            for (ModemEvent e : events) {
-                for (Consumer<ModemEvent> l : listeners) {
-                    l.accept(e);
-                }
-            }
-        }
+        deliverPending();
         return out;
     }
 
