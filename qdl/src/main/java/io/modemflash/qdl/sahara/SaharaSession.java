@@ -300,6 +300,17 @@ public final class SaharaSession {
         }
     }
 
+    /**
+     * Bytes already read from the link but not consumed by Sahara: after a switch to Firehose
+     * on a tty, the programmer's first logs can arrive in the same read as "confirmed". Hand
+     * them to the next session ({@code new FirehoseSession(link, options, takeBuffered())}).
+     */
+    public byte[] takeBuffered() {
+        byte[] rest = Arrays.copyOfRange(buf, start, end);
+        start = end;
+        return rest;
+    }
+
     /** Leaves the current mode (e.g. command mode -> image transfer, which sends a fresh HELLO). */
     public void switchMode(long mode) throws IOException {
         send(new SwitchMode(mode));

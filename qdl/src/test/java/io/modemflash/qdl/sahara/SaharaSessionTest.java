@@ -395,4 +395,32 @@ class SaharaSessionTest {
         var s = new SaharaSession(InMemoryLink.pair().host(), FAST);
         assertThrows(IllegalStateException.class, s::enterCommandMode);
     }
+
+    @Test
+    void bytesAfterConfirmedAreHandedToTheNextSession() throws Exception {
+        var pair = InMemoryLink.pair(InMemoryLink.Options.TTY);
+        var peer = new Peer(pair.device());
+        byte[] banner = "<?xml version=\"1.0\" ?><data><log value=\"hello from firehose\"/></data>"
+                .getBytes(StandardCharsets.US_ASCII);
+        try (var t = new PeerThread(() -> {
+            peer.send(new Hello(2, 1, 0x400, 0));
+            peer.expect(HelloResp.class);
+            peer.send(new CmdReady());
+            peer.expect(Execute.class);
+            peer.send(new ExecuteResp(0xFF00, 9));
+            peer.expect(ExecuteData.class);
+            byte[] both = Arrays.copyOf("confirmed".getBytes(StandardCharsets.US_ASCII), 9 + banner.length);
+            System.arraycopy(banner, 0, both, 9, banner.length);
+            peer.io.write(both); // one tty read may carry "confirmed" and the first Firehose log
+        })) {
+            var s = new SaharaSession(pair.host(), SaharaSession.Options.SIERRA_9X50.withTimeouts(2_000, 2_000));
+            s.awaitHello();
+            s.sierraSwitchToFirehose();
+            t.join();
+            byte[] rest = s.takeBuffered();
+            var fh = new io.modemflash.qdl.firehose.FirehoseSession(pair.host(),
+                    io.modemflash.qdl.firehose.FirehoseSession.Options.DEFAULTS, rest);
+            assertEquals(java.util.List.of("hello from firehose"), fh.drainLogs());
+        }
+    }
 }
