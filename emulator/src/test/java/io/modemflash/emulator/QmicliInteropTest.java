@@ -276,4 +276,21 @@ class QmicliInteropTest {
             assertEquals(io.modemflash.emulator.qmi.QmiEngine.Phase.DOWNLOAD, modem.phase());
         }
     }
+
+    /** modemflash's own host stack (qmi-prep) on the pty, directly and through the real qmi-proxy. */
+    @Test
+    void hostStackOnThePtyDirectAndThroughQmiProxy() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565)) {
+            Path dev = modem.publishPty(dir).qmiDevice();
+            for (boolean proxy : new boolean[] {false, true}) {
+                try (var device = io.modemflash.qmi.client.QmiDevice.open(dev, proxy,
+                        io.modemflash.qmi.client.QmiDeviceOptions.defaults());
+                     var dms = device.dms()) {
+                    assertEquals("EM7565", dms.getModel(), proxy ? "via qmi-proxy" : "direct");
+                    assertEquals(Profiles.EM7565.identity().revision(), dms.getRevision());
+                }
+                assertEquals(Set.of(), modem.allocatedClientIds(io.modemflash.qmi.QmiService.DMS));
+            }
+        }
+    }
 }
