@@ -151,6 +151,16 @@ class HostileArchiveTest {
             assertEquals(Reason.UNSAFE_PATH, e.reason(), p.toString());
             assertTrue(e.getMessage().contains("owned"), e.getMessage());
         }
+        Path sevenZ = dir.resolve("evil.7z");
+        try (SevenZOutputFile out = new SevenZOutputFile(sevenZ.toFile())) {
+            var en = out.createArchiveEntry(dir.toFile(), "../../../../../../" + victim + "/owned7z.cwe");
+            en.setDirectory(false);
+            out.putArchiveEntry(en);
+            out.write(cwe);
+            out.closeArchiveEntry();
+        }
+        assertEquals(Reason.UNSAFE_PATH, refused(sevenZ, Limits.defaults()).reason());
+        assertFalse(Files.exists(victim.resolve("owned7z.cwe")));
         assertFalse(Files.exists(victim.resolve("owned")));
         BadPackageException e = refused(zip("win.zip", List.of(Entry.file("..\\..\\owned.cwe", cwe))), Limits.defaults());
         assertEquals(Reason.UNSAFE_PATH, e.reason());
