@@ -71,7 +71,7 @@ public final class UsbLink implements Link {
     public static List<Candidate> list() throws IOException {
         Context ctx = init();
         try {
-            return scan(ctx, null, null, false).candidates;
+            return scan(ctx, List.of(), null, false).candidates;
         } finally {
             LibUsb.exit(ctx);
         }
@@ -82,13 +82,23 @@ public final class UsbLink implements Link {
      * matches without a selection is an error, never a guess).
      */
     public static UsbLink open(String portPath, String serial) throws IOException {
+        return open(portPath == null ? List.of() : List.of(portPath), serial);
+    }
+
+    /**
+     * Like {@link #open(String, String)} but accepting any of several port paths: a USB3 port
+     * may come back as its USB2 peer after re-enumeration. An empty list selects any port.
+     */
+    public static UsbLink open(List<String> portPaths, String serial) throws IOException {
+        String portPath = portPaths.isEmpty() ? null : String.join(" or ", portPaths);
         Context ctx = init();
         try {
-            Scan scan = scan(ctx, portPath, serial, true);
+            Scan scan = scan(ctx, portPaths, serial, true);
             if (scan.candidates.isEmpty()) {
                 throw new NoMatchingDeviceException("no download-mode USB device" + selectionText(portPath, serial));
             }
             if (scan.candidates.size() > 1) {
+                scan.devices.forEach(LibUsb::unrefDevice);
                 throw new NoMatchingDeviceException("several download-mode USB devices " + describeAll(scan.candidates)
                         + ": choose one with --port or --serial");
             }
@@ -130,7 +140,8 @@ public final class UsbLink implements Link {
     private record Scan(List<Candidate> candidates, List<Device> devices) {
     }
 
-    private static Scan scan(Context ctx, String wantPort, String wantSerial, boolean select) throws IOException {
+    private static Scan scan(Context ctx, List<String> wantPorts, String wantSerial, boolean select)
+            throws IOException {
         DeviceList list = new DeviceList();
         int r = LibUsb.getDeviceList(ctx, list);
         if (r < 0) {
@@ -141,7 +152,8 @@ public final class UsbLink implements Link {
         try {
             for (Device dev : list) {
                 Candidate c = describe(dev);
-                if (c == null || select && !DownloadModeDevices.selected(wantPort, wantSerial, c.portPath(), c.serial())) {
+                if (c == null || select && !(wantPorts.isEmpty() || wantPorts.contains(c.portPath()))
+                        || select && !DownloadModeDevices.selected(null, wantSerial, c.portPath(), c.serial())) {
                     continue;
                 }
                 out.add(c);
