@@ -183,6 +183,9 @@ public final class InspectCommand implements Callable<Integer> {
             n.put("label", p.label());
             n.put("filename", p.image().name());
             n.put("num_sectors", p.numSectors());
+            if (!p.sparse()) {
+                n.put("sectors_to_write", p.sectorsToWrite());
+            }
             n.put("file_sector_offset", p.fileSectorOffset());
             n.put("sparse", p.sparse());
         } else if (o instanceof FlatOp.Erase e) {
@@ -254,8 +257,9 @@ public final class InspectCommand implements Callable<Integer> {
             if (fb != null) {
                 for (FlatOp.Program p : fb.programs()) {
                     if (p.image() == img) {
-                        b.append(String.format("    -> LUN %d sector %s, %d sectors of %d%s (%s)%n", p.lun(),
-                                p.startSector(), p.numSectors(), p.sectorSize(),
+                        b.append(String.format("    -> LUN %d sector %s, partition %d sectors of %d, %s%s (%s)%n",
+                                p.lun(), p.startSector(), p.numSectors(), p.sectorSize(),
+                                p.sparse() ? "sparse chunks" : "writes " + p.sectorsToWrite(),
                                 p.fileSectorOffset() > 0 ? " from file sector " + p.fileSectorOffset() : "",
                                 p.label() == null ? "-" : p.label()));
                     }
