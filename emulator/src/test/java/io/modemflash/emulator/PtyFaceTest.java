@@ -164,4 +164,24 @@ class PtyFaceTest {
             assertNull(face.failure());
         }
     }
+
+    @Test
+    void termiosChangedByAClientIsUndoneForTheNextOne() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+                // a client that changes VMIN/VTIME, and talks so the server counts it
+                io.modemflash.posix.Termios.makeRaw(fd, 0, 0, 5);
+                fd.write(versionInfo(1));
+                new Reader(fd).next();
+            }
+            await(() -> face.hangups() == 1, "hang-up not seen");
+            try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+                var a = io.modemflash.posix.Termios.get(fd);
+                assertTrue(a.isRaw());
+                assertEquals(1, a.vmin());
+                assertEquals(0, a.vtime());
+            }
+        }
+    }
 }

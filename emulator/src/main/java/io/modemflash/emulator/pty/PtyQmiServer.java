@@ -7,6 +7,7 @@ import io.modemflash.posix.FdClosedException;
 import io.modemflash.posix.PosixException;
 import io.modemflash.posix.PosixFd;
 import io.modemflash.posix.Pty;
+import io.modemflash.posix.Termios;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -123,6 +124,8 @@ public final class PtyQmiServer implements Closeable {
         try (PosixFd slave = PosixFd.open(pty.slavePath())) {
             slave.discardInput();
         }
+        // a cdc-wdm node has no line discipline: undo whatever termios the last client set
+        Termios.makeRaw(pty.master());
     }
 
     /** Writes one chunk unless the client has gone (then its answer is dropped, as documented above). */
