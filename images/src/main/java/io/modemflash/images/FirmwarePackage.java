@@ -444,6 +444,20 @@ public final class FirmwarePackage implements AutoCloseable {
                 problems.add(Problem.of(e));
             }
         }
+        for (FlatOp op : ops) {
+            if (op instanceof FlatOp.Program p) {
+                long partition = p.numSectors() * p.sectorSize();
+                if (p.sparse() && p.image().sparse() != null && p.image().sparse().expandedSize() > partition) {
+                    problems.add(Problem.error(Reason.OVERRUN, p.source(), "sparse image '" + p.filename()
+                            + "' expands to " + p.image().sparse().expandedSize() + " bytes, the partition holds "
+                            + partition));
+                } else if (!p.sparse() && p.fileSectorOffset() == 0 && p.image().size() > partition) {
+                    problems.add(Problem.warning(Reason.SIZE_MISMATCH, p.source(), "'" + p.filename() + "' is "
+                            + p.image().size() + " bytes but the partition holds " + partition
+                            + "; only that much is written"));
+                }
+            }
+        }
         if (ops.stream().noneMatch(FlatOp.Program.class::isInstance) && problems.stream().noneMatch(Problem::isError)) {
             problems.add(Problem.error(Reason.INCOMPLETE, null, "the rawprogram files name no image to program"));
         }

@@ -36,6 +36,40 @@ public record FlatBuild(PackageImage programmer, List<String> rawprogramFiles, L
         return operations.stream().filter(FlatOp.Patch.class::isInstance).map(FlatOp.Patch.class::cast).toList();
     }
 
+    /**
+     * The order for NAND modems (PROTOCOLS.md section 5): erase the partition at sector 0
+     * (the SBL) first and program it last, after every other program and erase and before
+     * the patches, so an interrupted update falls back to EDL instead of bricking. Without a
+     * program at sector 0 this is {@link #operations()}.
+     */
+    public List<FlatOp> operationsForNand() {
+        FlatOp.Program sbl = null;
+        for (FlatOp.Program p : programs()) {
+            if (p.startSector().constant().orElse(-1) == 0) {
+                sbl = p;
+                break;
+            }
+        }
+        if (sbl == null) {
+            return operations;
+        }
+        List<FlatOp> out = new java.util.ArrayList<>();
+        out.add(new FlatOp.Erase(sbl.lun(), sbl.sectorSize(), sbl.startSector(), sbl.numSectors(), sbl.label(),
+                sbl.source(), java.util.Map.of()));
+        for (FlatOp op : operations) {
+            if (op != sbl && !(op instanceof FlatOp.Patch)) {
+                out.add(op);
+            }
+        }
+        out.add(sbl);
+        for (FlatOp op : operations) {
+            if (op instanceof FlatOp.Patch) {
+                out.add(op);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** The physical partitions (LUNs) touched. */
     public SortedSet<Integer> luns() {
         SortedSet<Integer> s = new TreeSet<>();

@@ -142,6 +142,50 @@ class FlatBuildTest {
     }
 
     @Test
+    void nandOrderErasesSectorZeroFirstAndProgramsItLast() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"4096\" "
+                + "filename=\"sbl1.mbn\" label=\"sbl\" physical_partition_number=\"0\" start_sector=\"0\" "
+                + "num_partition_sectors=\"4\"/></data>");
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            FlatBuild fb = pkg.flatBuild().orElseThrow();
+            List<FlatOp> nand = fb.operationsForNand();
+            assertEquals(fb.operations().size() + 1, nand.size());
+            FlatOp.Erase first = (FlatOp.Erase) nand.get(0);
+            assertEquals(4, first.numSectors());
+            assertEquals("0", first.startSector().text());
+            int lastProgram = -1;
+            for (int i = 0; i < nand.size(); i++) {
+                if (!(nand.get(i) instanceof FlatOp.Patch)) {
+                    lastProgram = i;
+                }
+            }
+            FlatOp.Program sbl = (FlatOp.Program) nand.get(lastProgram);
+            assertEquals("sbl", sbl.label());
+            assertTrue(nand.subList(lastProgram + 1, nand.size()).stream().allMatch(FlatOp.Patch.class::isInstance));
+        }
+    }
+
+    @Test
+    void imagesBiggerThanTheirPartition() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"4096\" "
+                + "filename=\"system.img\" sparse=\"true\" physical_partition_number=\"1\" start_sector=\"0\" "
+                + "num_partition_sectors=\"10\"/></data>");
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(dir, Limits.defaults()).close());
+        assertEquals(Reason.OVERRUN, e.reason());
+        assertTrue(e.getMessage().contains("expands to 45056 bytes"), e.getMessage());
+        Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"sbl1.mbn\" physical_partition_number=\"1\" start_sector=\"0\" "
+                + "num_partition_sectors=\"2\"/></data>");
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            assertTrue(pkg.problems().stream().anyMatch(p -> p.message().contains("only that much is written")));
+            assertEquals(2, pkg.flatBuild().orElseThrow().programs().get(3).sectorsToWrite());
+        }
+    }
+
+    @Test
     void aMissingFileIsNamed() throws Exception {
         TestPackagesAccess.flatBuild(dir);
         Files.delete(dir.resolve("images/modem.img"));
