@@ -11,7 +11,6 @@ import io.modemflash.qdl.link.LinkTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -224,6 +223,17 @@ public final class FirehoseSession {
 
     private void programWith(Region region, String filename, Map<String, String> extra, InputStream data,
                              long dataLength, Progress progress, long ackTimeout) throws IOException {
+        programWith(region, filename, extra, chunk -> new ChunkPrefetcher(data, dataLength, chunk, 0), dataLength,
+                progress, ackTimeout);
+    }
+
+    /** Opens the prefetcher once the chunk size is known. */
+    private interface Prefetch {
+        ChunkPrefetcher open(int chunkSize);
+    }
+
+    private void programWith(Region region, String filename, Map<String, String> extra, Prefetch source,
+                             long dataLength, Progress progress, long ackTimeout) throws IOException {
         if (dataLength > region.bytes()) {
             throw new IllegalArgumentException(filename + ": " + dataLength + " bytes do not fit in "
                     + region.numSectors() + " sectors of " + region.sectorSize());
@@ -236,7 +246,7 @@ public final class FirehoseSession {
         expectRawMode("program", a, options.timeouts().response());
         long total = region.bytes();
         long sent = 0;
-        try (ChunkPrefetcher prefetch = new ChunkPrefetcher(data, dataLength, chunk, 0)) {
+        try (ChunkPrefetcher prefetch = source.open(chunk)) {
             for (ChunkPrefetcher.Chunk c; (c = prefetch.next()) != null; ) {
                 int len = c.length();
                 int padded = (int) roundUp(len, region.sectorSize());
@@ -270,7 +280,8 @@ public final class FirehoseSession {
                             Progress progress) throws IOException {
         long size = file.size();
         Region r = new Region(sectorSize, (size + sectorSize - 1) / sectorSize, lun, startSector);
-        program(r, filename, Map.of(), Channels.newInputStream(file.position(0)), size, progress);
+        programWith(r, filename, Map.of(), chunk -> ChunkPrefetcher.of(file, 0, size, chunk, 0), size, progress,
+                options.timeouts().program());
     }
 
     /**
@@ -295,9 +306,10 @@ public final class FirehoseSession {
             Region r = new Region(sectorSize, c.blocks() * sectorsPerBlock, lun,
                     Long.toString(startSector + c.startBlock() * sectorsPerBlock));
             long len = c.lengthBytes(img.blockSize());
-            InputStream in = c.type() == SparseImage.ChunkType.RAW
-                    ? Channels.newInputStream(file.position(c.dataOffset())) : new FillStream(c.value(), len);
-            program(r, filename, Map.of(), in, len, whole);
+            Prefetch data = c.type() == SparseImage.ChunkType.RAW
+                    ? chunk -> ChunkPrefetcher.of(file, c.dataOffset(), len, chunk, 0)
+                    : chunk -> new ChunkPrefetcher(new FillStream(c.value(), len), len, chunk, 0);
+            programWith(r, filename, Map.of(), data, len, whole, options.timeouts().program());
             doneBefore[0] += len;
         }
     }

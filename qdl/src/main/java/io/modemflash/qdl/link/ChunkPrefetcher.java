@@ -3,6 +3,8 @@ package io.modemflash.qdl.link;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -82,6 +84,32 @@ public final class ChunkPrefetcher implements AutoCloseable {
         reader = new Thread(() -> fill(source, total, capacity), "modemflash-prefetch");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Prefetches {@code length} bytes of a file from {@code position} with positional reads:
+     * the channel's own position is neither used nor moved, so one channel can serve several
+     * ranges (sparse chunks) in turn.
+     */
+    public static ChunkPrefetcher of(FileChannel channel, long position, long length, int chunkSize, int headroom) {
+        return new ChunkPrefetcher(new InputStream() {
+            private long pos = position;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = channel.read(ByteBuffer.wrap(b, off, len), pos);
+                if (n > 0) {
+                    pos += n;
+                }
+                return n;
+            }
+        }, length, chunkSize, headroom);
     }
 
     private void fill(InputStream source, long total, int chunkSize) {

@@ -386,4 +386,30 @@ class FirehoseSessionTest {
             assertEquals(8192, last[1]);
         }
     }
+
+    @Test
+    void programFileRoundsUpToWholeSectorsWithPositionalReads(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[5000];
+        new Random(6).nextBytes(data);
+        Path f = dir.resolve("sbl1.mbn");
+        Files.write(f, data);
+        var pair = InMemoryLink.pair();
+        var peer = new FirehosePeer(pair.device());
+        try (var t = new PeerThread(() -> {
+            var p = peer.expect("program");
+            assertEquals("2", p.attr("num_partition_sectors"));
+            assertEquals("sbl1.mbn", p.attr("filename"));
+            peer.ack("rawmode=\"true\"");
+            assertArrayEquals(Arrays.copyOf(data, 8192), peer.io.readExactly(8192));
+            peer.ack("rawmode=\"false\"");
+        })) {
+            var s = new FirehoseSession(pair.host(), FAST);
+            try (FileChannel ch = FileChannel.open(f)) {
+                ch.position(123);
+                s.programFile(ch, "sbl1.mbn", 4096, 0, "34", Progress.NONE);
+                assertEquals(123, ch.position(), "the caller's position is left alone");
+            }
+            t.join();
+        }
+    }
 }
