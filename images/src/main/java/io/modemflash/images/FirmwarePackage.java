@@ -100,7 +100,10 @@ public final class FirmwarePackage implements AutoCloseable {
                 root = source;
                 files = null;
             } else {
-                Optional<ArchiveExtractor.Format> format = ArchiveExtractor.detect(source);
+                // an image's first bytes are arbitrary: trust an image extension over archive magic
+                boolean image = CWE_NAME.matcher(source.getFileName().toString()).matches()
+                        || source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mbn");
+                Optional<ArchiveExtractor.Format> format = image ? Optional.empty() : ArchiveExtractor.detect(source);
                 if (format.isPresent()) {
                     temp = privateTempDir();
                     root = temp;
