@@ -197,6 +197,22 @@ class FlatBuildTest {
     }
 
     @Test
+    void windowsParentPathsResolveFromTheXmlFolder() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.delete(dir.resolve("rawprogram1.xml"));
+        Files.createDirectories(dir.resolve("meta"));
+        Files.writeString(dir.resolve("meta/rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"4096\" "
+                + "filename=\"..\\images\\modem.img\" physical_partition_number=\"1\" start_sector=\"0\" "
+                + "num_partition_sectors=\"0\"/></data>");
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            FlatOp.Program p = pkg.flatBuild().orElseThrow().programs().get(3);
+            assertEquals("..\\images\\modem.img", p.filename());
+            assertEquals("images/modem.img", p.image().name());
+            assertEquals(10, p.numSectors()); // 40 000 bytes in 4096-byte sectors
+        }
+    }
+
+    @Test
     void aFilenameClimbingOutIsRefused() throws Exception {
         Path pkg = dir.resolve("pkg");
         TestPackagesAccess.flatBuild(pkg);
