@@ -118,7 +118,14 @@ public final class EmulateCommand implements Callable<Integer> {
         }
         out.note("emulating " + p.description() + " (" + p.usb().vidPid() + ") at " + face.qmiDevice()
                 + "; Ctrl-C to stop");
-        stopped.await(); // the shutdown hook releases this on SIGINT/SIGTERM
+        // the shutdown hook releases this on SIGINT/SIGTERM; a dead pty server ends the run
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            Throwable failure = face.failure();
+            if (failure != null) {
+                throw new CliFailure(ExitCode.INTERNAL, "emulator stopped serving " + face.qmiDevice() + ": "
+                        + failure.getMessage(), failure);
+            }
+        }
         return ExitCode.OK.code;
     }
 }
