@@ -21,11 +21,23 @@ public final class FirehoseXml {
 
     /** {@code <?xml ...?><data><tag a="v" /></data>}: self-closing, attributes in the given order. */
     public static byte[] command(String tag, Map<String, String> attributes) {
+        requireName(tag);
         StringBuilder sb = new StringBuilder(128).append(PROLOG).append("<data><").append(tag);
         for (Map.Entry<String, String> e : attributes.entrySet()) {
+            requireName(e.getKey());
             sb.append(' ').append(e.getKey()).append("=\"").append(escape(e.getValue())).append('"');
         }
         return sb.append(" /></data>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Names may come from a package's rawprogram XML: refuse anything that is not a plain XML
+     * name, so no name can close the tag and smuggle a second command.
+     */
+    private static void requireName(String name) {
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("not a valid Firehose tag or attribute name: \"" + name + "\"");
+        }
     }
 
     /** Attribute order matters to humans reading logs, not to programmers; keep it stable. */

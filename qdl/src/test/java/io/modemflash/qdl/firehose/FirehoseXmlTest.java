@@ -139,4 +139,12 @@ class FirehoseXmlTest {
         assertEquals(4096, none.sectorSize());
         assertEquals(64, none.pagesPerBlock());
     }
+
+    @Test
+    void namesThatCouldInjectACommandAreRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> FirehoseXml.command("program", attrs("label\"/><erase a", "1")));
+        assertThrows(IllegalArgumentException.class, () -> FirehoseXml.command("x y", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> FirehoseXml.command("program", attrs("", "1")));
+    }
 }
