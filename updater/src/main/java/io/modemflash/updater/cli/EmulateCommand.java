@@ -3,7 +3,6 @@ package io.modemflash.updater.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
-import io.modemflash.emulator.ModemEvent;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
