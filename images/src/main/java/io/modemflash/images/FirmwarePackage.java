@@ -92,6 +92,9 @@ public final class FirmwarePackage implements AutoCloseable {
         if (!Files.exists(source)) {
             throw new BadPackageException(Reason.NOT_FOUND, source.toString(), "no such file or directory");
         }
+        if (!Files.isDirectory(source) && !Files.isRegularFile(source)) {
+            throw new BadPackageException(Reason.UNSUPPORTED, source.toString(), "not a regular file or directory");
+        }
         Path temp = null;
         Path root;
         List<Path> files;
@@ -539,7 +542,10 @@ public final class FirmwarePackage implements AutoCloseable {
     private Comparator<Path> numbered(Pattern p) {
         return Comparator.comparingLong((Path x) -> {
             Matcher m = p.matcher(x.getFileName().toString());
-            return m.matches() && !m.group(1).isEmpty() ? Long.parseLong(m.group(1)) : -1L;
+            if (!m.matches() || m.group(1).isEmpty()) {
+                return -1L;
+            }
+            return m.group(1).length() > 18 ? Long.MAX_VALUE : Long.parseLong(m.group(1)); // no overflow on odd names
         }).thenComparing(this::name);
     }
 

@@ -241,6 +241,18 @@ class FlatBuildTest {
     }
 
     @Test
+    void xmlFilesAreTakenInNumericOrderWhateverTheirNumber() throws Exception {
+        TestPackagesAccess.flatBuild(dir);
+        Files.move(dir.resolve("rawprogram1.xml"), dir.resolve("rawprogram99999999999999999999999.xml"));
+        Files.copy(dir.resolve("rawprogram0.xml"), dir.resolve("rawprogram10.xml"));
+        Files.move(dir.resolve("rawprogram0.xml"), dir.resolve("rawprogram2.xml"));
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults())) {
+            assertEquals(List.of("rawprogram2.xml", "rawprogram10.xml", "rawprogram99999999999999999999999.xml"),
+                    pkg.flatBuild().orElseThrow().rawprogramFiles());
+        }
+    }
+
+    @Test
     void noProgrammerIsAnError() throws Exception {
         TestPackagesAccess.flatBuild(dir);
         Files.delete(dir.resolve("prog_firehose_ddr.elf"));
