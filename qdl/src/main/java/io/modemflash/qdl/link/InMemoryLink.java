@@ -64,6 +64,9 @@ public final class InMemoryLink implements Link {
 
     @Override
     public void write(byte[] data, int off, int len) throws IOException {
+        if (len == 0) {
+            return; // as on USB: an empty write sends nothing (a ZLP is the link's decision)
+        }
         byte[] copy = new byte[len];
         System.arraycopy(data, off, copy, 0, len);
         out.put(copy);

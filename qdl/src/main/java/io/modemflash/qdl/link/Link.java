@@ -16,7 +16,7 @@ import java.io.IOException;
  */
 public interface Link extends Closeable {
 
-    /** Writes {@code len} bytes as one logical transfer (a USB link may split it). */
+    /** Writes {@code len} bytes as one logical transfer (a USB link may split it); 0 bytes sends nothing. */
     void write(byte[] data, int off, int len) throws IOException;
 
     default void write(byte[] data) throws IOException {
