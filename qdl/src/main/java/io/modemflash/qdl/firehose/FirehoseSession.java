@@ -227,8 +227,14 @@ public final class FirehoseSession {
                 progress, ackTimeout);
     }
 
+    /** Like {@link #program(Region, String, Map, InputStream, long, Progress)} with a prefetcher factory. */
+    void program(Region region, String filename, Map<String, String> extra, Prefetch source, long dataLength,
+                 Progress progress) throws IOException {
+        programWith(region, filename, extra, source, dataLength, progress, options.timeouts().program());
+    }
+
     /** Opens the prefetcher once the chunk size is known. */
-    private interface Prefetch {
+    interface Prefetch {
         ChunkPrefetcher open(int chunkSize);
     }
 
