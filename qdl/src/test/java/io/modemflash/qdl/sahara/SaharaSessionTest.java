@@ -423,4 +423,30 @@ class SaharaSessionTest {
             assertEquals(java.util.List.of("hello from firehose"), fh.drainLogs());
         }
     }
+
+    @Test
+    void servesRangesFromAFileWithoutLoadingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] elf = programmer();
+        java.nio.file.Path f = dir.resolve("prog_firehose_ddr.elf");
+        java.nio.file.Files.write(f, elf);
+        var pair = InMemoryLink.pair();
+        var peer = new Peer(pair.device());
+        try (var t = new PeerThread(() -> {
+            peer.send(HELLO);
+            peer.expect(HelloResp.class);
+            peer.send(new ReadData64(13, 0x2F00, 0x100));
+            assertArrayEquals(Arrays.copyOfRange(elf, 0x2F00, 0x3000), peer.io.readExactly(0x100));
+            peer.send(new ReadData(13, 0, 0x34));
+            assertArrayEquals(Arrays.copyOf(elf, 0x34), peer.io.readExactly(0x34));
+            peer.send(new EndOfImageTx(13, 0));
+            peer.expect(Done.class);
+            peer.send(new DoneResp(1));
+        }); SaharaImage img = SaharaImage.open(f)) {
+            var s = new SaharaSession(pair.host(), FAST);
+            s.awaitHello();
+            assertEquals(elf.length, img.size());
+            s.uploadImages(Map.of(13L, img), Progress.NONE);
+            t.join();
+        }
+    }
 }
