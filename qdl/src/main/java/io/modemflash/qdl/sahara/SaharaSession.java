@@ -79,6 +79,8 @@ public final class SaharaSession {
     private int end;
     private byte[] serveBuffer = new byte[0];
     private Hello hello;
+    /** Memory debug: the device announced a 64-bit table (MEMORY_DEBUG64), so reads are 64-bit too. */
+    private boolean is64;
 
     public SaharaSession(Link link, Options options) {
         this.link = link;
@@ -357,8 +359,6 @@ public final class SaharaSession {
         readMemory(addr, table, 0, table.length);
         return SaharaCommands.regionTable(table, is64);
     }
-
-    private boolean is64;
 
     /** Streams one region to {@code out} in 512 KiB MEMORY_READ(64) pieces. */
     public void dumpRegion(MemoryRegion region, OutputStream out, Progress progress) throws IOException {
