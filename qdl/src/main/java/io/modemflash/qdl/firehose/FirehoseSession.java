@@ -166,6 +166,11 @@ public final class FirehoseSession {
         return command("nop", attrs(), options.timeouts().response());
     }
 
+    /** {@code <NOP value="ping"/>} as Sierra's tools send it to the built-in programmer. */
+    public Reply nop(String value) throws IOException {
+        return command("NOP", attrs("value", value), options.timeouts().response());
+    }
+
     /**
      * configure with payload negotiation: on ACK take MaxPayloadSizeToTargetInBytesSupported,
      * on NAK take MaxPayloadSizeToTargetInBytes; when that differs from what was asked,

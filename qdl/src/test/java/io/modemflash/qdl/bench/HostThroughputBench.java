@@ -42,8 +42,9 @@ public final class HostThroughputBench {
         for (int i = 0; i < runs; i++) {
             report("firehose raw program", bytes, firehose(bytes));
         }
+        long qdlBytes = Math.min(bytes, 0xFFFFFFFFL - 400); // QDL lengths are u32
         for (int i = 0; i < runs; i++) {
-            report("sierra qdl write    ", bytes, qdl(bytes));
+            report("sierra qdl write    ", qdlBytes, qdl(qdlBytes));
         }
     }
 

@@ -412,4 +412,21 @@ class FirehoseSessionTest {
             t.join();
         }
     }
+
+    @Test
+    void sierraPingIsGatedCaseInsensitively() throws Exception {
+        var pair = InMemoryLink.pair();
+        var peer = new FirehosePeer(pair.device());
+        peer.log("Supported Functions (1): nop");
+        try (var t = new PeerThread(() -> {
+            var e = peer.expect("nop");
+            assertEquals("ping", e.attr("value"));
+            peer.ack();
+        })) {
+            var s = new FirehoseSession(pair.host(), FAST);
+            s.readBanner();
+            s.nop("ping");
+            t.join();
+        }
+    }
 }
