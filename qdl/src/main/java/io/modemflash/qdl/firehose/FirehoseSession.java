@@ -193,9 +193,10 @@ public final class FirehoseSession {
             payload = offered;
             last = exchange("configure", configureAttrs(memoryName, payload, skipStorageInit),
                     options.timeouts().response());
-            if (!last.response().isAck()) {
-                throw nak("configure", last.logs());
-            }
+        }
+        // a NAK that offers the very size we asked for is still a refusal (e.g. wrong MemoryName)
+        if (!last.response().isAck()) {
+            throw nak("configure", last.logs());
         }
         FirehoseElement a = last.response();
         return new Configuration(a.attr("MemoryName") == null ? memoryName : a.attr("MemoryName"), payload,
