@@ -1,0 +1,425 @@
+package io.modemflash.qdl.download;
+
+import io.modemflash.images.FirmwarePackage;
+import io.modemflash.images.ImageType;
+import io.modemflash.images.PackageImage;
+import io.modemflash.images.Protocol;
+import io.modemflash.images.flat.FlatBuild;
+import io.modemflash.images.flat.FlatOp;
+import io.modemflash.qdl.ProtocolException;
+import io.modemflash.qdl.Progress;
+import io.modemflash.qdl.firehose.FirehoseNakException;
+import io.modemflash.qdl.firehose.FirehoseSession;
+import io.modemflash.qdl.firehose.FlatOpRunner;
+import io.modemflash.qdl.firehose.StorageInfo;
+import io.modemflash.qdl.hdlc.QdlImage;
+import io.modemflash.qdl.hdlc.QdlMessage;
+import io.modemflash.qdl.hdlc.SierraQdlSession;
+import io.modemflash.qdl.link.Link;
+import io.modemflash.qdl.link.LinkTimeoutException;
+import io.modemflash.qdl.sahara.SaharaImage;
+import io.modemflash.qdl.sahara.SaharaPacket;
+import io.modemflash.qdl.sahara.SaharaSession;
+import io.modemflash.qdl.sahara.SaharaSession.Detection;
+import io.modemflash.qdl.sahara.SaharaStatusException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Flashes an opened {@link FirmwarePackage} into a device already in download mode, over a
+ * {@link Link}: looks at what the device is doing (Sahara HELLO, a Firehose programmer that
+ * already runs, or a QDL target waiting for the host), runs the flow the package's protocol
+ * needs and asks the device to reset. Reports stages, per-image progress and completed
+ * images to a {@link DownloadListener}.
+ *
+ * <p>Flows (PROTOCOLS.md sections 3-5):
+ * <ul>
+ * <li>sierra-qdl: SDP, hello 6/5/4, each CWE file as one open/write/close, reset.</li>
+ * <li>sierra-firehose: wait for HELLO without writing, EXECUTE 0xFF00, then Firehose NAND:
+ *     {@code <NOP value="ping"/>}, configure (NAK -> 8192), getstorageinfo, each CWE file
+ *     whole, power reset.</li>
+ * <li>qualcomm-edl: Sahara programmer upload, Firehose banner, configure, the flat build's
+ *     operations (NAND order on NAND), setbootablestoragedrive, power reset.</li>
+ * <li>gobi-qdl: hello 5/4, amss/apps/uqcn, reset.</li>
+ * </ul>
+ * A failure is thrown as {@link DownloadException} naming the stage and image, with the
+ * session's exception as cause. One download per instance at a time.
+ */
+public final class Downloader {
+    private final DownloadOptions options;
+    private final DownloadListener listener;
+
+    public Downloader(DownloadOptions options, DownloadListener listener) {
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public Downloader() {
+        this(DownloadOptions.DEFAULTS, DownloadListener.NONE);
+    }
+
+    public DownloadResult download(FirmwarePackage pkg, Link link) throws IOException {
+        return new Run(pkg, link).go();
+    }
+
+    /** Converts an unusable detection into the exception that explains it. */
+    static IOException notUsable(Detection d, Link link, Protocol protocol, long helloTimeoutMs) {
+        return switch (d.state()) {
+            case SAHARA_ERROR -> new SaharaStatusException("device is in a Sahara error state ("
+                    + io.modemflash.qdl.sahara.SaharaStatus.describe(d.error().status())
+                    + "): power-cycle it into download mode and retry", d.error().status());
+            case HDLC -> new WrongDeviceException(link.describe() + " speaks HDLC (Sierra QDL), but this "
+                    + protocol.label + " package needs Sahara");
+            case SILENT -> new LinkTimeoutException("no Sahara HELLO from " + link.describe() + " within "
+                    + helloTimeoutMs / 1000.0 + " s (another program may have eaten it: replug or power-cycle)");
+            case UNKNOWN -> new ProtocolException("unrecognised first bytes from " + link.describe() + ": "
+                    + hex(d.firstBytes(), 16));
+            case SAHARA_HELLO, FIREHOSE -> new ProtocolException("device state " + d.state()
+                    + " not expected at this point on " + link.describe());
+        };
+    }
+
+    private static String hex(byte[] b, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(b.length, max); i++) {
+            sb.append(String.format("%02X ", b[i]));
+        }
+        return sb.toString().trim();
+    }
+
+    /** The state of one download. */
+    private final class Run {
+        private final FirmwarePackage pkg;
+        private final Link link;
+        private final List<DownloadResult.ImageResult> images = new ArrayList<>();
+        private final List<String> completed = new ArrayList<>();
+        private final long started = System.nanoTime();
+        private DeviceState state;
+        private String stage = "detect";
+        private String image;
+        private long bytes;
+        private boolean reset;
+
+        Run(FirmwarePackage pkg, Link link) {
+            this.pkg = pkg;
+            this.link = link;
+        }
+
+        DownloadResult go() throws IOException {
+            Protocol protocol = pkg.protocol();
+            if (protocol == null) {
+                throw new WrongDeviceException(pkg.source() + ": the package names no download protocol");
+            }
+            try {
+                switch (protocol) {
+                    case SIERRA_QDL -> sierraQdl();
+                    case SIERRA_FIREHOSE -> sierraFirehose();
+                    case QUALCOMM_EDL -> edl();
+                    case GOBI_QDL -> gobi();
+                }
+            } catch (DownloadException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DownloadException(stage, image, completed, e);
+            }
+            return new DownloadResult(protocol, state, images, bytes, Duration.ofNanos(System.nanoTime() - started),
+                    reset);
+        }
+
+        // ------------------------------------------------------------------ flows
+
+        private void sierraQdl() throws IOException {
+            stage("detect", "Sierra QDL on " + link.describe());
+            refuseSpeakingDevice();
+            state = DeviceState.QDL;
+            SierraQdlSession q = new SierraQdlSession(link, options.qdl());
+            stage("qdl", "hello");
+            q.begin();
+            listener.on(new DownloadEvent.Log("QDL hello v" + q.version() + " accepted"));
+            for (PackageImage img : pkg.images()) {
+                if (skipped(img.name())) {
+                    continue;
+                }
+                QdlImage qi = QdlImage.cwe(img.path());
+                write(img.name(), null, qi.payloadLength(), p -> q.writeImage(qi, p));
+            }
+            if (options.reset()) {
+                stage("reset", null);
+                q.reset();
+                reset = true;
+            }
+        }
+
+        private void gobi() throws IOException {
+            stage("detect", "Gobi QDL on " + link.describe());
+            refuseSpeakingDevice();
+            state = DeviceState.QDL;
+            SierraQdlSession.Options o = options.qdl();
+            // gobi_loader offers v5 (Gobi 2000) or v4 (Gobi 1000) and no SDP
+            SierraQdlSession q = new SierraQdlSession(link, new SierraQdlSession.Options(o.responseTimeoutMs(),
+                    o.lastChunkAckTimeoutMs(), o.helloTimeoutMs(), o.chunkSize(), new int[] {5, 4}));
+            stage("qdl", "hello");
+            q.hello();
+            listener.on(new DownloadEvent.Log("QDL hello v" + q.version() + " accepted"));
+            for (PackageImage img : pkg.images()) {
+                QdlImage qi;
+                if (img.type() == ImageType.GOBI_AMSS) {
+                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_AMSS, 8); // its last 8 bytes are never sent
+                } else if (img.type() == ImageType.GOBI_APPS) {
+                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_APPS, 0);
+                } else if (img.type() == ImageType.GOBI_UQCN) {
+                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_UQCN, 0);
+                } else {
+                    continue;
+                }
+                write(img.name(), null, qi.payloadLength(), p -> q.writeImage(qi, p));
+            }
+            if (options.reset()) {
+                stage("reset", null);
+                q.reset();
+                reset = true;
+            }
+        }
+
+        private void sierraFirehose() throws IOException {
+            stage("detect", "waiting for the Sahara HELLO on " + link.describe());
+            SaharaSession s = new SaharaSession(link, options.sierraSahara());
+            Detection d = s.detect();
+            FirehoseSession fh;
+            switch (d.state()) {
+                case SAHARA_HELLO -> {
+                    state = DeviceState.SAHARA;
+                    stage("sahara", "switch to Firehose (EXECUTE 0xFF00)");
+                    s.sierraSwitchToFirehose();
+                    fh = new FirehoseSession(link, options.firehose(), s.takeBuffered());
+                }
+                case FIREHOSE -> {
+                    state = DeviceState.FIREHOSE;
+                    listener.on(new DownloadEvent.Log("Firehose already runs: Sahara skipped"));
+                    fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
+                }
+                case SILENT -> {
+                    // No HELLO: either it was eaten, or an earlier run already switched to
+                    // Firehose and the programmer waits silently. Only a ping tells them apart.
+                    stage("firehose", "no HELLO: probing for a running Firehose");
+                    fh = new FirehoseSession(link, options.firehose());
+                    try {
+                        fh.onLog(this::log);
+                        fh.nop("ping");
+                    } catch (LinkTimeoutException e) {
+                        throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
+                    }
+                    state = DeviceState.FIREHOSE;
+                }
+                default -> throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
+            }
+            fh.onLog(this::log);
+            stage("firehose", "configure NAND");
+            fh.nop("ping");
+            FirehoseSession.Configuration c = fh.configure("nand", false);
+            listener.on(new DownloadEvent.Log("Firehose payload " + c.maxPayloadToTarget() + " bytes"));
+            StorageInfo storage = null;
+            try {
+                storage = fh.getStorageInfo(0);
+            } catch (FirehoseNakException e) {
+                warn("getstorageinfo refused (" + e.getMessage() + "): assuming 4096-byte sectors, 64 pages per block");
+            }
+            StorageInfo geometry = storage;
+            stage("program", null);
+            for (PackageImage img : pkg.images()) {
+                if (skipped(img.name())) {
+                    continue;
+                }
+                long size = img.size();
+                int sector = geometry == null ? StorageInfo.DEFAULT_SECTOR_SIZE : geometry.sectorSize();
+                long onLink = (size + sector - 1) / sector * sector;
+                write(img.name(), null, onLink, p -> {
+                    try (InputStream in = img.openStream()) {
+                        // Sierra's programmer routes the file by its CWE header; the name is fixed
+                        fh.programCwe(in, size, "spkg.cwe", geometry, p);
+                    }
+                });
+            }
+            if (options.reset()) {
+                stage("reset", null);
+                fh.power("reset", 0);
+                reset = true;
+            }
+        }
+
+        private void edl() throws IOException {
+            FlatBuild fb = pkg.flatBuild().orElseThrow(() -> new WrongDeviceException(pkg.source()
+                    + ": a qualcomm-edl package without a flat build"));
+            stage("detect", "waiting for the Sahara HELLO on " + link.describe());
+            SaharaSession s = new SaharaSession(link, options.sahara());
+            Detection d = s.detect();
+            if (d.state() == SaharaSession.State.SAHARA_ERROR) {
+                // a previous run died mid-upload: send the state machine back to HELLO once
+                warn("device in a Sahara error state: resetting the Sahara state machine");
+                s.resetStateMachine();
+                d = s.detect();
+            }
+            FirehoseSession fh;
+            if (d.state() == SaharaSession.State.SAHARA_HELLO) {
+                state = DeviceState.SAHARA;
+                if (d.hello().mode() == SaharaPacket.MODE_MEMORY_DEBUG) {
+                    throw new WrongDeviceException(link.describe() + " is in crash-dump (memory debug) mode: "
+                            + "use 'sahara dump', or power-cycle it into EDL");
+                }
+                PackageImage prog = fb.programmer();
+                stage("sahara", "uploading " + prog.name());
+                try (SaharaImage si = SaharaImage.open(prog.path())) {
+                    write(prog.name(), "programmer", prog.size(), p -> s.uploadProgrammer(si, p));
+                }
+                fh = new FirehoseSession(link, options.firehose(), s.takeBuffered());
+            } else if (d.state() == SaharaSession.State.FIREHOSE) {
+                state = DeviceState.FIREHOSE;
+                listener.on(new DownloadEvent.Log("a Firehose programmer already runs: upload skipped"));
+                fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
+            } else {
+                throw notUsable(d, link, pkg.protocol(), options.sahara().helloTimeoutMs());
+            }
+            fh.onLog(this::log);
+            stage("firehose", "banner");
+            fh.readBanner();
+            boolean nand = configure(fh, fb);
+            List<FlatOp> ops = nand ? fb.operationsForNand() : fb.operations();
+            FlatOpRunner runner = new FlatOpRunner(fh);
+            stage("program", nand ? "NAND order" : null);
+            boolean patching = false;
+            for (FlatOp op : ops) {
+                if (op instanceof FlatOp.Program p) {
+                    String target = p.label() == null || p.label().isEmpty()
+                            ? "LUN " + p.lun() + " sector " + p.startSector().text() : p.label();
+                    write(p.filename(), target, programBytes(p), pr -> runner.run(p, pr));
+                } else if (op instanceof FlatOp.Erase e) {
+                    image = null;
+                    listener.on(new DownloadEvent.Log("erase " + (e.label() == null ? "" : e.label() + " ")
+                            + "(LUN " + e.lun() + (e.numSectors() < 0 ? ", whole LUN)" : ", " + e.numSectors()
+                            + " sectors at " + e.startSector().text() + ")")));
+                    runner.run(op, Progress.NONE);
+                } else if (op instanceof FlatOp.Patch p && p.toDevice()) {
+                    if (!patching) {
+                        stage("patch", null);
+                        patching = true;
+                    }
+                    runner.run(op, Progress.NONE);
+                }
+            }
+            int lun = fb.bootableLun();
+            if (lun >= 0) {
+                if (fh.supportedFunctions().isEmpty() || fh.supportedFunctions().contains("setbootablestoragedrive")) {
+                    stage("bootable", "LUN " + lun);
+                    fh.setBootableStorageDrive(lun);
+                } else {
+                    warn("the programmer does not support setbootablestoragedrive: boot LUN left as it is");
+                }
+            }
+            if (options.reset()) {
+                stage("reset", null);
+                fh.power("reset", 0);
+                reset = true;
+            }
+        }
+
+        /** configure with the chosen or guessed MemoryName; returns whether the storage is NAND. */
+        private boolean configure(FirehoseSession fh, FlatBuild fb) throws IOException {
+            List<String> names = new ArrayList<>();
+            if (options.memoryName() != null) {
+                names.add(options.memoryName());
+            } else {
+                int sector = fb.operations().isEmpty() ? 4096 : fb.operations().get(0).sectorSize();
+                names.addAll(sector == 512 ? List.of("emmc", "ufs", "nand") : List.of("ufs", "nand", "emmc"));
+            }
+            FirehoseNakException last = null;
+            for (String name : names) {
+                stage("firehose", "configure " + name);
+                try {
+                    FirehoseSession.Configuration c = fh.configure(name, false);
+                    listener.on(new DownloadEvent.Log("Firehose " + c.memoryName() + ", payload "
+                            + c.maxPayloadToTarget() + " bytes"));
+                    return c.memoryName().toLowerCase(Locale.ROOT).equals("nand");
+                } catch (FirehoseNakException e) {
+                    last = e;
+                    if (names.size() > 1) {
+                        warn("configure " + name + " refused: " + e.reason());
+                    }
+                }
+            }
+            throw last;
+        }
+
+        private long programBytes(FlatOp.Program p) throws IOException {
+            if (!p.sparse()) {
+                return p.sectorsToWrite() * p.sectorSize();
+            }
+            long[] sum = {0};
+            p.forEachSparseRun(r -> sum[0] += r.sectors() * p.sectorSize());
+            return sum[0];
+        }
+
+        // ------------------------------------------------------------------ helpers
+
+        /** Fails fast when a device that should wait for the host already talks (Sahara HELLO). */
+        private void refuseSpeakingDevice() throws IOException {
+            byte[] b = new byte[64];
+            int n = link.read(b, 0, b.length, 200);
+            if (n >= 8 && (b[0] & 0xff) == SaharaPacket.HELLO && (b[4] & 0xff) == 0x30) {
+                throw new WrongDeviceException(link.describe() + " says Sahara HELLO, but this " + pkg.protocol().label
+                        + " package needs a QDL (HDLC) boot-and-hold device");
+            }
+            if (n > 0) {
+                warn("ignored " + n + " unexpected bytes from the device: " + hex(b, Math.min(n, 16)));
+            }
+        }
+
+        private boolean skipped(String name) {
+            if (!options.skipImages().contains(name)) {
+                return false;
+            }
+            images.add(new DownloadResult.ImageResult(name, null, 0, Duration.ZERO, true));
+            listener.on(new DownloadEvent.ImageSkipped(name, "already on the device"));
+            return true;
+        }
+
+        private interface Body {
+            void run(Progress progress) throws IOException;
+        }
+
+        /** Runs one image's transfer with progress events and records it once the device took it all. */
+        private void write(String name, String target, long expected, Body body) throws IOException {
+            image = name;
+            listener.on(new DownloadEvent.ImageStarted(name, target, expected));
+            long t0 = System.nanoTime();
+            long[] last = {0};
+            body.run((n, done, total) -> {
+                last[0] = done;
+                listener.on(new DownloadEvent.ImageProgress(name, done, total));
+            });
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            bytes += last[0];
+            images.add(new DownloadResult.ImageResult(name, target, last[0], took, false));
+            completed.add(name);
+            listener.on(new DownloadEvent.ImageDone(name, target, last[0], took));
+            image = null;
+        }
+
+        private void stage(String name, String detail) {
+            stage = name;
+            listener.on(new DownloadEvent.Stage(name, detail));
+        }
+
+        private void log(String line) {
+            listener.on(new DownloadEvent.Log(line));
+        }
+
+        private void warn(String text) {
+            listener.on(new DownloadEvent.Warning(text));
+        }
+    }
+}
