@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DecodeCommand.class,
+                DevicesCommand.class,
                 EmulateCommand.class,
                 InspectCommand.class,
+                InfoCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
@@ -22,7 +24,18 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        configureLogging(args);
         System.exit(run(args));
+    }
+
+    /** slf4j-simple reads its level once, at the first logger: decide before anything logs. */
+    static void configureLogging(String[] args) {
+        for (String a : args) {
+            if (a.equals("-v") || a.equals("--verbose")) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+                return;
+            }
+        }
     }
 
     /** Runs the CLI and returns the exit code (tests call this instead of main). */

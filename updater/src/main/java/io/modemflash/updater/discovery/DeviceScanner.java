@@ -1,0 +1,254 @@
+package io.modemflash.updater.discovery;
+
+import io.modemflash.qdl.link.DownloadModeDevices;
+import io.modemflash.qdl.link.DownloadModeDevices.BootProtocol;
+import io.modemflash.qdl.link.DownloadModeDevices.InterfaceClass;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Lists modems from sysfs: every /sys/class/usbmisc/cdc-wdm* and /sys/class/tty/* node is
+ * followed to its USB interface (driver qmi_wwan, cdc_mbim, qcserial, option) and on to the USB
+ * device; download-mode devices without a bound driver are found under /sys/bus/usb/devices.
+ * Class links whose target is gone (stale nodes during re-enumeration) are skipped.
+ */
+public final class DeviceScanner {
+    private static final Set<String> QMI_DRIVERS = Set.of("qmi_wwan", "cdc_mbim");
+    private static final Set<String> SERIAL_DRIVERS = Set.of("qcserial", "option", "option1");
+
+    private final SystemRoots roots;
+
+    public DeviceScanner(SystemRoots roots) {
+        this.roots = roots;
+    }
+
+    public SystemRoots roots() {
+        return roots;
+    }
+
+    /** Every modem found, sorted by port path. */
+    public List<Device> scan() {
+        Map<Path, Collected> byDevice = new LinkedHashMap<>();
+        for (Path link : list(roots.sys().resolve("class/usbmisc"))) {
+            String name = link.getFileName().toString();
+            if (name.startsWith("cdc-wdm")) {
+                interfaceOf(link).ifPresent(i -> {
+                    if (QMI_DRIVERS.contains(i.driver)) {
+                        collected(byDevice, i.usbDevice).qmiNode = roots.node(name);
+                    }
+                });
+            }
+        }
+        for (Path link : list(roots.sys().resolve("class/tty"))) {
+            String name = link.getFileName().toString();
+            interfaceOf(link).ifPresent(i -> {
+                if (SERIAL_DRIVERS.contains(i.driver)) {
+                    collected(byDevice, i.usbDevice).ttys.add(new Device.Tty(name, roots.node(name), i.number, i.driver));
+                }
+            });
+        }
+        // download-mode devices claimed by nothing (or by libusb) have no class node
+        for (Path link : list(roots.sys().resolve("bus/usb/devices"))) {
+            try {
+                Path dir = link.toRealPath();
+                if (Files.isRegularFile(dir.resolve("idVendor")) && !byDevice.containsKey(dir)) {
+                    Device d = build(dir, new Collected());
+                    if (d != null && d.inDownloadMode()) {
+                        byDevice.put(dir, new Collected());
+                    }
+                }
+            } catch (IOException e) {
+                // stale link
+            }
+        }
+        List<Device> out = new ArrayList<>();
+        for (Map.Entry<Path, Collected> e : byDevice.entrySet()) {
+            Device d = build(e.getKey(), e.getValue());
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        out.sort(Comparator.comparing(Device::port));
+        return out;
+    }
+
+    /** The device on a port path or its peer. */
+    public Optional<Device> at(String port) {
+        return scan().stream().filter(d -> d.at(port)).findFirst();
+    }
+
+    /**
+     * The device named by -d: a /dev path (cdc-wdm or tty; a path in /dev also matches the same
+     * name under a non-default dev root) or a USB port path.
+     */
+    public Optional<Device> find(String spec) {
+        List<Device> all = scan();
+        if (spec.contains("/")) {
+            Path p = Path.of(spec).toAbsolutePath().normalize();
+            for (Device d : all) {
+                if (p.equals(d.qmiNode()) || d.ttys().stream().anyMatch(t -> p.equals(t.node()))) {
+                    return Optional.of(d);
+                }
+            }
+            Path underRoot = p.getFileName() == null ? p : roots.node(p.getFileName().toString());
+            if (Path.of("/dev").equals(p.getParent()) && !underRoot.equals(p)) {
+                for (Device d : all) {
+                    if (underRoot.equals(d.qmiNode()) || d.ttys().stream().anyMatch(t -> underRoot.equals(t.node()))) {
+                        return Optional.of(d);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+        return all.stream().filter(d -> d.at(spec)).findFirst();
+    }
+
+    // ------------------------------------------------------------------ sysfs reading
+
+    private static final class Collected {
+        Path qmiNode;
+        final List<Device.Tty> ttys = new ArrayList<>();
+    }
+
+    private record Iface(Path usbDevice, int number, String driver) {
+    }
+
+    private static Collected collected(Map<Path, Collected> map, Path dev) {
+        return map.computeIfAbsent(dev, k -> new Collected());
+    }
+
+    /** Follows a class link up to the USB interface holding it. */
+    private Optional<Iface> interfaceOf(Path classLink) {
+        try {
+            Path p = classLink.toRealPath();
+            Path stop = roots.sys().toRealPath();
+            while (p != null && p.startsWith(stop) && !p.equals(stop)) {
+                if (Files.isRegularFile(p.resolve("bInterfaceNumber"))) {
+                    Path dev = p.getParent();
+                    if (dev == null || !Files.isRegularFile(dev.resolve("idVendor"))) {
+                        return Optional.empty();
+                    }
+                    int number = Integer.parseInt(read(p, "bInterfaceNumber"), 16);
+                    return Optional.of(new Iface(dev, number, linkName(p.resolve("driver"))));
+                }
+                p = p.getParent();
+            }
+        } catch (IOException | NumberFormatException e) {
+            // stale node (its device went away) or not USB
+        }
+        return Optional.empty();
+    }
+
+    private Device build(Path dir, Collected c) {
+        try {
+            int vid = Integer.parseInt(read(dir, "idVendor"), 16);
+            int pid = Integer.parseInt(read(dir, "idProduct"), 16);
+            int devnum = Integer.parseInt(readOr(dir, "devnum", "0"));
+            String product = readOr(dir, "product", null);
+            List<InterfaceClass> ifaces = interfaces(dir);
+            int numIfaces = Integer.parseInt(readOr(dir, "bNumInterfaces", Integer.toString(ifaces.size())));
+            BootProtocol protocol = null;
+            if (DownloadModeDevices.known(vid, pid).isPresent()) {
+                protocol = DownloadModeDevices.protocolOf(vid, pid);
+            } else if (numIfaces == 1 && DownloadModeDevices.bootInterface(vid, pid, ifaces).isPresent()) {
+                protocol = BootProtocol.SAHARA;
+            }
+            if (protocol == null && c.qmiNode == null && c.ttys.isEmpty()) {
+                return null;
+            }
+            String serial = DownloadModeDevices.serialFromProduct(product).orElse(readOr(dir, "serial", null));
+            c.ttys.sort(Comparator.comparingInt(Device.Tty::interfaceNumber));
+            return new Device(dir.getFileName().toString(), peerOf(dir), vid, pid, devnum, numIfaces,
+                    protocol == null ? Device.Mode.APPLICATION : Device.Mode.DOWNLOAD, protocol, c.qmiNode, c.ttys,
+                    serial, product, dir);
+        } catch (IOException | NumberFormatException e) {
+            return null; // the device went away while we read it
+        }
+    }
+
+    private static List<InterfaceClass> interfaces(Path dir) throws IOException {
+        List<InterfaceClass> out = new ArrayList<>();
+        for (Path p : list(dir)) {
+            if (Files.isRegularFile(p.resolve("bInterfaceNumber"))) {
+                try {
+                    out.add(new InterfaceClass(Integer.parseInt(read(p, "bInterfaceNumber"), 16),
+                            Integer.parseInt(read(p, "bInterfaceClass"), 16),
+                            Integer.parseInt(read(p, "bInterfaceSubClass"), 16),
+                            Integer.parseInt(read(p, "bInterfaceProtocol"), 16)));
+                } catch (IOException | NumberFormatException e) {
+                    // half-gone interface
+                }
+            }
+        }
+        out.sort(Comparator.comparingInt(InterfaceClass::number));
+        return out;
+    }
+
+    /**
+     * The USB2/USB3 peer of the device's port: DEV/port is the hub port ("usb2-port1" or
+     * "2-1-port4") and port/peer its twin ("usb1-port1" -> "1-1", "1-1-port4" -> "1-1.4").
+     */
+    static String peerOf(Path deviceDir) {
+        try {
+            Path peer = deviceDir.resolve("port/peer").toRealPath();
+            return portPathOfHubPort(peer.getFileName().toString());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String portPathOfHubPort(String hubPort) {
+        int i = hubPort.lastIndexOf("-port");
+        if (i < 0) {
+            return null;
+        }
+        String hub = hubPort.substring(0, i);
+        String n = hubPort.substring(i + 5);
+        return hub.startsWith("usb") ? hub.substring(3) + "-" + n : hub + "." + n;
+    }
+
+    private static String linkName(Path link) {
+        try {
+            return Files.readSymbolicLink(link).getFileName().toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String read(Path dir, String attr) throws IOException {
+        return Files.readString(dir.resolve(attr), StandardCharsets.UTF_8).trim();
+    }
+
+    private static String readOr(Path dir, String attr, String fallback) {
+        try {
+            return read(dir, attr);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    private static List<Path> list(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            // a directory vanishing under us is a normal event during re-enumeration
+        }
+        out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return out;
+    }
+}
