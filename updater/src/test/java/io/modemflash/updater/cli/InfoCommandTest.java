@@ -1,0 +1,220 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modemflash.emulator.EmulatedModem;
+import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.Profiles;
+import io.modemflash.emulator.PtyFace;
+import io.modemflash.qmi.QmiService;
+import io.modemflash.qmi.client.DmsClient;
+import io.modemflash.qmi.client.QmiDevice;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** `modemflash info` against the emulated modem on a pty, through the real CLI code path. */
+class InfoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String stdout, String stderr) {
+        JsonNode event(String name) throws Exception {
+            for (String line : stdout.split("\n")) {
+                JsonNode n = Output.mapper().readTree(line);
+                if (name.equals(n.path("event").asText())) {
+                    return n;
+                }
+            }
+            throw new AssertionError("no '" + name + "' event in:\n" + stdout + "\nstderr:\n" + stderr);
+        }
+    }
+
+    /** Runs the CLI in this JVM with stdout/stderr captured. */
+    static synchronized Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void reportsTheModemsIdentityAndFirmwareAsJson() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "--json");
+            assertEquals(0, r.exit(), r.stderr());
+            JsonNode info = r.event("info");
+            assertEquals(Profiles.MC7455.identity().revision(), info.get("revision").asText());
+            assertEquals(Profiles.MC7455.identity().imei(), info.at("/ids/imei").asText());
+            assertEquals("MC7455", info.get("model").asText());
+            assertEquals("online (0)", info.get("operating_mode").asText());
+            assertEquals("GENERIC", info.at("/swi_current_firmware/carrier").asText());
+            assertEquals("002.072_000", info.at("/swi_current_firmware/config_version").asText());
+            assertEquals("02.33.03.00_GENERIC", info.at("/firmware_preference/1/build_id").asText());
+            assertTrue(r.event("result").get("ok").asBoolean());
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "info released its client id");
+        }
+    }
+
+    @Test
+    void messagesTheModemLacksAreUnsupportedNotFailures() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "--json");
+            assertEquals(0, r.exit(), r.stderr());
+            JsonNode info = r.event("info");
+            assertEquals("InvalidQmiCommand", info.at("/swi_current_firmware/unsupported").asText());
+            assertEquals("InvalidQmiCommand", info.at("/firmware_preference/unsupported").asText());
+            assertEquals(Profiles.EDL.identity().revision(), info.get("revision").asText());
+
+            Run text = cli("info", "-d", face.qmiDevice().toString());
+            assertEquals(0, text.exit());
+            assertTrue(text.stdout().contains("unsupported by this modem (InvalidQmiCommand)"), text.stdout());
+        }
+    }
+
+    /** A modem has a small pool of client ids: a tool that leaks one per run bricks QMI after ~16 runs. */
+    @Test
+    void thousandConsecutiveRunsLeaveNoClientIdAllocated() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            String dev = face.qmiDevice().toString();
+            PrintStream oldOut = System.out;
+            PrintStream oldErr = System.err;
+            int failures = 0;
+            String firstFailure = null;
+            try {
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                for (int i = 0; i < 1000; i++) {
+                    if (Main.run("info", "-d", dev) != 0) {
+                        failures++;
+                        if (firstFailure == null) {
+                            firstFailure = "run " + i + ": " + err.toString(StandardCharsets.UTF_8);
+                        }
+                    }
+                    err.reset();
+                }
+            } finally {
+                System.setOut(oldOut);
+                System.setErr(oldErr);
+            }
+            assertEquals(0, failures, firstFailure);
+            assertEquals(0, modem.qmi().totalAllocatedClientIds());
+            assertEquals(0, cli("info", "-d", dev).exit());
+        }
+    }
+
+    /** Ctrl-C in the middle of a request: the shutdown path still releases the client id. */
+    @Test
+    void sigintMidRequestReleasesTheClientId() throws Exception {
+        // The modem never answers Get IDs, so every run is caught waiting for it.
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("qmi-drop:dms-get-ids"))) {
+            PtyFace face = modem.publishPty(dir);
+            for (int round = 0; round < 3; round++) {
+                Process p = javaCli("info", "-d", face.qmiDevice().toString(), "--timeout", "60");
+                try {
+                    awaitGetIdsRequest(modem, round + 1, p);
+                    assertFalse(modem.allocatedClientIds(QmiService.DMS).isEmpty(), "a client id is in use");
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "modemflash did not stop on SIGINT");
+                    assertEquals(ExitCode.INTERRUPTED.code, p.exitValue(), stderr(p));
+                } finally {
+                    p.destroyForcibly();
+                }
+                assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "round " + round + ": leaked id");
+            }
+            // The pool is intact: a new client works.
+            try (QmiDevice qmi = QmiDevice.open(modem.transport()); DmsClient dms = qmi.dms()) {
+                assertEquals("MC7455", dms.getModel());
+            }
+        }
+    }
+
+    @Test
+    void aResponseThatNeverComesIsATimeout() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("qmi-drop:dms-get-revision"))) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "--timeout", "1", "--json");
+            assertEquals(ExitCode.TIMEOUT.code, r.exit(), r.stderr());
+            assertTrue(r.stderr().lines().anyMatch(l -> l.startsWith("modemflash: ") && l.contains("Revision")),
+                    r.stderr());
+            assertFalse(r.stderr().contains("\tat "), "no stack trace");
+            assertEquals("timeout", r.event("result").get("error").asText());
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "released after the timeout");
+        }
+    }
+
+    @Test
+    void pathsThatAreNotQmiPortsGetTheirOwnError() throws Exception {
+        Run missing = cli("info", "-d", dir.resolve("cdc-wdm9").toString());
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, missing.exit());
+        assertTrue(missing.stderr().contains("no such device"), missing.stderr());
+
+        Path file = Files.writeString(dir.resolve("not-a-device"), "x");
+        Run regular = cli("info", "-d", file.toString());
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, regular.exit());
+        assertTrue(regular.stderr().contains("not a character device"), regular.stderr());
+
+        Run usage = cli("info");
+        assertEquals(ExitCode.USAGE.code, usage.exit());
+    }
+
+    private static void awaitGetIdsRequest(EmulatedModem modem, int count, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            long seen = modem.qmi().history().stream().filter(e -> e.name().contains("Get IDs")).count();
+            if (seen >= count) {
+                return;
+            }
+            if (!p.isAlive()) {
+                fail("modemflash exited early (" + p.exitValue() + "): " + stderr(p));
+            }
+            Thread.sleep(20);
+        }
+        fail("modemflash never sent DMS Get IDs: " + modem.qmi().history());
+    }
+
+    private static String stderr(Process p) {
+        try {
+            return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "(stderr unreadable: " + e + ")";
+        }
+    }
+
+    /** The CLI in a child JVM, on this test's class path (so signals reach a real process). */
+    private static Process javaCli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+}
