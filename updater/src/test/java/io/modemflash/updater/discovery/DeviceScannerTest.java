@@ -1,0 +1,113 @@
+package io.modemflash.updater.discovery;
+
+import io.modemflash.emulator.EmulatedModem;
+import io.modemflash.emulator.Profiles;
+import io.modemflash.emulator.PtyFace;
+import io.modemflash.qdl.link.DownloadModeDevices.BootProtocol;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DeviceScannerTest {
+    @TempDir
+    Path dir;
+
+    /** An MC7455 behind hub 3-1 port 4 on a SuperSpeed bus whose USB2 twin is 2-1.4. */
+    static Path mc7455(FakeSysfs fs, String port, int devnum) throws Exception {
+        Path d = fs.device(port, 0x1199, 0x9071, devnum, 4, "Sierra Wireless MC7455", "LF72751234011017");
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+        fs.tty(fs.iface(d, 3, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB2", true);
+        fs.tty(fs.iface(d, 2, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB1", true);
+        fs.cdcWdm(fs.iface(d, 8, 0xff, 0xff, 0xff, "qmi_wwan"), "cdc-wdm0", true);
+        return d;
+    }
+
+    @Test
+    void applicationModeModemWithQmiNodeTtysAndPeerPort() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        fs.peers("3-1.4", "2-1.4");
+        mc7455(fs, "3-1.4", 7);
+        fs.platformTty("ttyS0");
+        DeviceScanner scanner = new DeviceScanner(fs.roots());
+        List<Device> all = scanner.scan();
+        assertEquals(1, all.size(), all.toString());
+        Device d = all.get(0);
+        assertEquals("3-1.4", d.port());
+        assertEquals("2-1.4", d.peerPort());
+        assertEquals("1199:9071", d.vidPid());
+        assertEquals(Device.Mode.APPLICATION, d.mode());
+        assertNull(d.protocol());
+        assertEquals(7, d.devnum());
+        assertEquals(fs.dev.resolve("cdc-wdm0"), d.qmiNode());
+        assertEquals(List.of("ttyUSB0", "ttyUSB1", "ttyUSB2"), d.ttys().stream().map(Device.Tty::name).toList());
+        assertEquals(List.of(0, 2, 3), d.ttys().stream().map(Device.Tty::interfaceNumber).toList());
+        assertEquals("LF72751234011017", d.serial());
+
+        assertEquals(d, scanner.find(fs.dev.resolve("cdc-wdm0").toString()).orElseThrow());
+        assertEquals(d, scanner.find(fs.dev.resolve("ttyUSB2").toString()).orElseThrow());
+        assertEquals(d, scanner.find("/dev/cdc-wdm0").orElseThrow(), "a /dev name maps under the dev root");
+        assertEquals(d, scanner.find("3-1.4").orElseThrow());
+        assertEquals(d, scanner.find("2-1.4").orElseThrow(), "the USB2 peer names the same port");
+        assertTrue(scanner.find("3-1.3").isEmpty());
+        assertTrue(scanner.find("/dev/cdc-wdm1").isEmpty());
+    }
+
+    @Test
+    void edlDeviceWithoutDriverIsFoundWithItsChipSerial() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("1-2", 0x05c6, 0x9008, 12, 1, "QUSB_BULK_CID:0404_SN:5A1EE025", null);
+        fs.iface(d, 0, 0xff, 0xff, 0xff, null);
+        Device dev = new DeviceScanner(fs.roots()).scan().get(0);
+        assertEquals(Device.Mode.DOWNLOAD, dev.mode());
+        assertEquals(BootProtocol.SAHARA, dev.protocol());
+        assertEquals("5A1EE025", dev.serial());
+        assertTrue(dev.ttys().isEmpty());
+        assertNull(dev.qmiNode());
+    }
+
+    @Test
+    void sierraBootAndHoldExposesItsDownloadTty() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("2-1.4", 0x1199, 0x9070, 9, 1, "Sierra Wireless MC7455", null);
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+        Device dev = new DeviceScanner(fs.roots()).scan().get(0);
+        assertEquals(BootProtocol.SIERRA_QDL, dev.protocol());
+        assertEquals(fs.dev.resolve("ttyUSB0"), dev.downloadTty().node());
+    }
+
+    @Test
+    void unknownQualcommIdWithOneBootInterfaceIsEdl() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("1-3", 0x05c6, 0x9025, 4, 1, null, null);
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0x10, "qcserial"), "ttyUSB3", true);
+        assertEquals(BootProtocol.SAHARA, new DeviceScanner(fs.roots()).scan().get(0).protocol());
+    }
+
+    @Test
+    void staleClassLinksOfAnUnpluggedModemAreIgnored() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        mc7455(fs, "3-1.4", 7);
+        fs.unplugLeavingStaleLinks("3-1.4");
+        assertEquals(List.of(), new DeviceScanner(fs.roots()).scan());
+    }
+
+    @Test
+    void findsTheEmulatorsPtyFace() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565)) {
+            PtyFace face = modem.publishPty(dir);
+            for (SystemRoots roots : List.of(SystemRoots.of(dir, dir), SystemRoots.of(dir.resolve("sys"),
+                    dir.resolve("dev")))) {
+                Device d = new DeviceScanner(roots).find(face.usbPort()).orElseThrow();
+                assertEquals("1199:9091", d.vidPid());
+                assertEquals(face.qmiDevice(), d.qmiNode());
+                assertEquals(Device.Mode.APPLICATION, d.mode());
+                assertEquals("1-1", d.peerPort());
+                assertEquals(face.ttys().keySet().stream().toList(), d.ttys().stream().map(Device.Tty::name).toList());
+            }
+        }
+    }
+}
