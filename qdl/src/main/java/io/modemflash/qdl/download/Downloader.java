@@ -191,6 +191,7 @@ public final class Downloader {
             SaharaSession s = new SaharaSession(link, options.sierraSahara());
             Detection d = s.detect();
             FirehoseSession fh;
+            boolean pinged = false;
             switch (d.state()) {
                 case SAHARA_HELLO -> {
                     state = DeviceState.SAHARA;
@@ -214,13 +215,16 @@ public final class Downloader {
                     } catch (LinkTimeoutException e) {
                         throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
                     }
+                    pinged = true;
                     state = DeviceState.FIREHOSE;
                 }
                 default -> throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
             }
             fh.onLog(this::log);
             stage("firehose", "configure NAND");
-            fh.nop("ping");
+            if (!pinged) {
+                fh.nop("ping");
+            }
             FirehoseSession.Configuration c = fh.configure("nand", false);
             listener.on(new DownloadEvent.Log("Firehose payload " + c.maxPayloadToTarget() + " bytes"));
             StorageInfo storage = null;
