@@ -45,7 +45,9 @@ public final class TtyLink implements Link {
             Termios.makeRaw(fd);
         } catch (IOException e) {
             fd.close();
-            throw new IOException("cannot put " + tty + " in raw mode: " + e.getMessage(), e);
+            // not a tty at all (a file, /dev/null): the wrong port, not an internal error
+            throw new NoMatchingDeviceException(tty + " is not a usable tty (cannot put it in raw mode: "
+                    + e.getMessage() + ")");
         }
         return new TtyLink(fd, tty.toString());
     }
