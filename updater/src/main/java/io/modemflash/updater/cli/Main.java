@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 EmulateCommand.class,
                 InspectCommand.class,
+                DownloadCommand.class,
                 InfoCommand.class,
         },
         footerHeading = "%nExit codes:%n",

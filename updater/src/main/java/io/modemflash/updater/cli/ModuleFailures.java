@@ -31,6 +31,9 @@ final class ModuleFailures {
                 || t instanceof io.modemflash.qdl.link.NoMatchingDeviceException) {
             return ExitCode.DEVICE_NOT_FOUND;
         }
+        if (t instanceof io.modemflash.qdl.download.WrongDeviceException) {
+            return ExitCode.WRONG_DEVICE;
+        }
         if (t instanceof io.modemflash.qdl.ProtocolException) {
             return ExitCode.PROTOCOL;
         }

@@ -1,0 +1,115 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modemflash.images.FirmwarePackage;
+import io.modemflash.images.Limits;
+import io.modemflash.images.Problem;
+import io.modemflash.qdl.download.DownloadOptions;
+import io.modemflash.qdl.download.DownloadResult;
+import io.modemflash.qdl.download.Downloader;
+import io.modemflash.qdl.link.Link;
+import io.modemflash.updater.progress.DownloadProgress;
+import io.modemflash.updater.progress.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * `modemflash download PACKAGE`: flash a modem that is already in download mode (boot-and-hold,
+ * EDL, or an interrupted update), then reset it. The package decides the protocol.
+ */
+@Command(name = "download",
+        mixinStandardHelpOptions = true,
+        description = {"Flash a modem that is already in download mode, then reset it.",
+                "The package's protocol decides the flow: Sierra QDL, Sierra Sahara+Firehose,",
+                "Qualcomm EDL (Sahara programmer upload + Firehose) or Gobi QDL.",
+                "Without --port/--serial/--tty the single download-mode USB device is used."})
+public final class DownloadCommand implements Callable<Integer> {
+    @Mixin
+    OutputOptions options;
+
+    @Mixin
+    DownloadDeviceOptions device;
+
+    @Parameters(index = "0", paramLabel = "PACKAGE", description = "The firmware package: a file, a directory or an archive.")
+    Path packagePath;
+
+    @Option(names = "--memory", paramLabel = "NAME",
+            description = "Firehose MemoryName for flat builds: emmc, ufs, nand, spinor or nvme "
+                    + "(default: from the sector size, 512 emmc, else ufs, then nand).")
+    String memory;
+
+    @Option(names = "--no-zlp", description = "Do not send zero-length packets after full-packet Firehose writes "
+            + "(some host controllers or devices need this).")
+    boolean noZlp;
+
+    @Option(names = "--no-reset", description = "Leave the device in download mode after flashing.")
+    boolean noReset;
+
+    @Option(names = "--skip", paramLabel = "IMAGE",
+            description = "An image already on the device (resume; repeatable). Sierra packages only: "
+                    + "flat builds and Gobi packages are always written whole.")
+    List<String> skip = List.of();
+
+    @Override
+    public Integer call() throws IOException {
+        Output out = new Output(options);
+        try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
+            for (Problem p : pkg.problems()) {
+                out.note("warning: " + p.line());
+            }
+            out.note("package: " + pkg.protocol().label + (pkg.product() == null ? "" : " " + pkg.product())
+                    + (pkg.firmwareVersion() == null ? "" : " firmware " + pkg.firmwareVersion()) + ", "
+                    + pkg.images().size() + " images");
+            DownloadOptions opts = DownloadOptions.DEFAULTS.withMemoryName(memory == null ? null
+                            : memory.toLowerCase(Locale.ROOT))
+                    .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip));
+            DownloadResult r;
+            try (Link link = device.open(out)) {
+                out.note("device: " + link.describe());
+                r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
+            }
+            out.text(String.format(Locale.ROOT, "flashed %d image%s (%s) in %.1f s, %s%s", r.written(),
+                    r.written() == 1 ? "" : "s", Units.bytes(r.bytes()), r.duration().toNanos() / 1e9,
+                    Units.rate(r.bytesPerSecond()), r.reset() ? "; device reset" : "; device left in download mode"));
+            out.emit(result(r));
+            return ExitCode.OK.code;
+        }
+    }
+
+    private static Set<String> skipSet(List<String> names) {
+        return new LinkedHashSet<>(names);
+    }
+
+    static ObjectNode result(DownloadResult r) {
+        ObjectNode n = Output.mapper().createObjectNode();
+        n.put("event", "result");
+        n.put("ok", true);
+        n.put("exit_code", ExitCode.OK.code);
+        n.put("protocol", r.protocol().label);
+        n.put("start_state", r.startState() == null ? null : r.startState().label);
+        n.put("bytes", r.bytes());
+        n.put("seconds", r.duration().toMillis() / 1000.0);
+        n.put("reset", r.reset());
+        ArrayNode images = n.putArray("images");
+        for (DownloadResult.ImageResult i : r.images()) {
+            ObjectNode o = images.addObject();
+            o.put("image", i.image());
+            o.put("target", i.target());
+            o.put("bytes", i.bytes());
+            o.put("seconds", i.took().toMillis() / 1000.0);
+            o.put("skipped", i.skipped());
+        }
+        return n;
+    }
+}
