@@ -1,11 +1,16 @@
 package io.modemflash.emulator;
 
+import io.modemflash.emulator.boot.BootSide;
+import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.qmi.QmiEngine;
+import io.modemflash.qdl.link.Link;
 import io.modemflash.emulator.qmi.QmiStream;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -30,11 +35,13 @@ public final class EmulatedModem implements Closeable {
     private final FaultPlan faults;
     private final QmiEngine qmi;
     private final List<Closeable> faces = new ArrayList<>();
+    private final BootSide boot;
 
-    private EmulatedModem(Profile profile, FaultPlan faults) {
+    private EmulatedModem(Profile profile, FaultPlan faults, Path storageDir) throws IOException {
         this.profile = profile;
         this.faults = faults;
         this.qmi = new QmiEngine(profile, faults);
+        this.boot = new BootSide(profile, qmi, faults, DownloadMode.of(profile), storageDir, System.err::println);
     }
 
     public static EmulatedModem start(Profile profile) {
@@ -43,7 +50,47 @@ public final class EmulatedModem implements Closeable {
 
     /** Throws IllegalArgumentException when a fault names a message the emulator does not implement. */
     public static EmulatedModem start(Profile profile, FaultPlan faults) {
-        return new EmulatedModem(profile, faults);
+        try {
+            return start(profile, faults, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the emulator's temporary storage", e);
+        }
+    }
+
+    /**
+     * With flash kept in storageDir (null: a temporary directory removed on close). EDL:
+     * storageDir/lunN.img; Sierra: storageDir/cwe/NNN-TYPE.cwe (see emulator/README.md).
+     */
+    public static EmulatedModem start(Profile profile, FaultPlan faults, Path storageDir) throws IOException {
+        return new EmulatedModem(profile, faults, storageDir);
+    }
+
+    /** The boot side: download personality, storage, in-process boot link. */
+    public BootSide boot() {
+        return boot;
+    }
+
+    /**
+     * In-process face: waits until the modem enumerated in download mode and returns the host
+     * end of its link (null on timeout). Run qdl's host sessions on it.
+     */
+    public Link awaitDownloadMode(Duration timeout) throws InterruptedException {
+        return boot.awaitBootLink(timeout);
+    }
+
+    /** The host end of the current download-mode link, or null when not in download mode. */
+    public Link bootLink() {
+        try {
+            return boot.awaitBootLink(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Waits until the modem is back in application mode after a download (false on timeout). */
+    public boolean awaitApplicationMode(Duration timeout) throws InterruptedException {
+        return boot.awaitApplicationMode(timeout);
     }
 
     /** By profile name: "mc7455", "em7565" or "edl". */
@@ -123,6 +170,13 @@ public final class EmulatedModem implements Closeable {
                 }
             }
             faces.clear();
+        }
+        try {
+            boot.close();
+        } catch (IOException e) {
+            if (first == null) {
+                first = e;
+            }
         }
         if (first != null) {
             throw first;

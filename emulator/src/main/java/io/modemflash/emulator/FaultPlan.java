@@ -16,6 +16,22 @@ import java.util.Optional;
  * <li>{@code qmi-drop:<message>}: never answer that message</li>
  * <li>{@code qmi-garbage}: put non-QMUX bytes before every response</li>
  * </ul>
+ * Boot side (download mode), see {@link io.modemflash.emulator.boot.BootFaults}:
+ * <ul>
+ * <li>{@code disconnect:<stage>} or {@code disconnect:download:<bytes>}: drop off the bus
+ * when the stage starts, or once that many image bytes arrived (once; the modem then
+ * re-enumerates in download mode, so running the download again completes)</li>
+ * <li>{@code nak:<firehose command>}: NAK that command, e.g. {@code nak:program}</li>
+ * <li>{@code stall:<stage>}: stop answering at that stage</li>
+ * <li>{@code corrupt-crc}: the first Sierra QDL write response carries a bad CRC</li>
+ * <li>{@code eat-hello}: the first Sahara HELLO is never sent (a 1-byte write provokes one)</li>
+ * <li>{@code reject-programmer}: Sahara refuses the programmer with status 0x21</li>
+ * <li>{@code reboot-old}: after the download the modem boots (and reports) the old firmware</li>
+ * <li>{@code wrong-version}: after the download the modem reports a version it was not given</li>
+ * </ul>
+ * Stages: {@code hello}, {@code programmer}, {@code download}, {@code reset}, any Firehose
+ * command ({@code configure}, {@code program}, {@code erase}, {@code patch}, ...), and the
+ * Sierra QDL steps {@code open}, {@code write}, {@code close}.
  * A message is named as libqmi/modemflash name it, any case, separators optional, with or
  * without the service: {@code dms-get-revision}, {@code "DMS Get Revision"}, {@code get-revision}.
  * New fault kinds (boot side) add a record to {@link Fault} and a case to {@link #parseOne}.
@@ -39,6 +55,36 @@ public record FaultPlan(List<Fault> faults) {
 
     public record QmiGarbage() implements Fault {
     }
+
+    /** bytes -1: at the start of the stage; otherwise once that many image bytes arrived. */
+    public record Disconnect(String stage, long bytes) implements Fault {
+    }
+
+    public record Nak(String command) implements Fault {
+    }
+
+    public record Stall(String stage) implements Fault {
+    }
+
+    public record CorruptCrc() implements Fault {
+    }
+
+    public record EatHello() implements Fault {
+    }
+
+    public record RejectProgrammer() implements Fault {
+    }
+
+    public record RebootOld() implements Fault {
+    }
+
+    public record WrongVersion() implements Fault {
+    }
+
+    /** Stages a boot-side fault may name. */
+    public static final List<String> STAGES = List.of("hello", "programmer", "download", "reset", "open", "write",
+            "close", "nop", "configure", "getstorageinfo", "program", "erase", "read", "patch", "getsha256digest",
+            "setbootablestoragedrive", "power", "firehose");
 
     public static FaultPlan parse(List<String> specs) {
         List<Fault> out = new ArrayList<>();
@@ -77,9 +123,77 @@ public record FaultPlan(List<Fault> faults) {
                 }
                 return new QmiGarbage();
             }
+            case "disconnect" -> {
+                if (p.length == 3 && p[1].equalsIgnoreCase("download")) {
+                    try {
+                        long n = Long.parseLong(p[2]);
+                        if (n >= 0) {
+                            return new Disconnect("download", n);
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // reported below
+                    }
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected disconnect:download:<bytes>");
+                }
+                if (p.length != 2) {
+                    throw new IllegalArgumentException("bad fault '" + spec
+                            + "': expected disconnect:<stage> or disconnect:download:<bytes>");
+                }
+                return new Disconnect(stage(p[1], spec), -1);
+            }
+            case "nak" -> {
+                if (p.length != 2 || p[1].isBlank()) {
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected nak:<firehose command>");
+                }
+                return new Nak(p[1].toLowerCase(Locale.ROOT));
+            }
+            case "stall" -> {
+                if (p.length != 2) {
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected stall:<stage>");
+                }
+                return new Stall(stage(p[1], spec));
+            }
+            case "corrupt-crc" -> {
+                return noArgument(p, spec, new CorruptCrc());
+            }
+            case "eat-hello" -> {
+                return noArgument(p, spec, new EatHello());
+            }
+            case "reject-programmer" -> {
+                return noArgument(p, spec, new RejectProgrammer());
+            }
+            case "reboot-old" -> {
+                return noArgument(p, spec, new RebootOld());
+            }
+            case "wrong-version" -> {
+                return noArgument(p, spec, new WrongVersion());
+            }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
-                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage");
+                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage, disconnect:<stage>,"
+                    + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
+                    + " reject-programmer, reboot-old, wrong-version");
         }
+    }
+
+    private static Fault noArgument(String[] p, String spec, Fault f) {
+        if (p.length != 1) {
+            throw new IllegalArgumentException("bad fault '" + spec + "': " + p[0] + " takes no argument");
+        }
+        return f;
+    }
+
+    private static String stage(String s, String spec) {
+        String st = s.toLowerCase(Locale.ROOT);
+        if (!STAGES.contains(st)) {
+            throw new IllegalArgumentException("bad fault '" + spec + "': unknown stage '" + s + "'; known: "
+                    + String.join(", ", STAGES));
+        }
+        return st;
+    }
+
+    /** True when the plan holds a fault of that kind. */
+    public boolean has(Class<? extends Fault> kind) {
+        return faults.stream().anyMatch(kind::isInstance);
     }
 
     private static QmiProtocolError parseError(String name, String spec) {

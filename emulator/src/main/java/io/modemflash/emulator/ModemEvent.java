@@ -50,4 +50,26 @@ public sealed interface ModemEvent {
     /** The modem is back in application mode (client ids gone, operating mode online). */
     record Rebooted() implements ModemEvent {
     }
+
+    /**
+     * The USB device left the bus (a reset, a re-enumeration). usbId is "vvvv:pppp";
+     * downloadMode says which personality left.
+     */
+    record UsbRemoved(String usbId, boolean downloadMode) implements ModemEvent {
+    }
+
+    /** The USB device (re-)appeared at the same port with this identity. */
+    record UsbAdded(String usbId, boolean downloadMode) implements ModemEvent {
+    }
+
+    /**
+     * A download-mode session ended. outcome: "application" (reset into application mode),
+     * "download" (re-enumerates in download mode: disconnect, host closed the port, power edl).
+     */
+    record DownloadSessionEnded(String outcome, String why) implements ModemEvent {
+    }
+
+    /** After a download the modem runs (and reports) this revision. */
+    record FirmwareRunning(String revision, boolean updated) implements ModemEvent {
+    }
 }

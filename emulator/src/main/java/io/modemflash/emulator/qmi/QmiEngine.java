@@ -97,6 +97,10 @@ public final class QmiEngine {
     private boolean firmwareIdSet;
     private int bootImageDownloadMode = SetBootImageDownloadMode.NORMAL;
     private final int[] runningIndex;
+    /** What the running firmware reports; changes when the boot side installs new firmware. */
+    private Profile.Identity identity;
+    private SwiGetCurrentFirmware.Response swiFirmware;
+    private List<ImageSlot> storedImages;
 
     public QmiEngine(Profile profile, FaultPlan faults) {
         this.profile = profile;
@@ -104,6 +108,9 @@ public final class QmiEngine {
         this.pool = new ClientIdPool(profile.qmi().clientIdsPerService());
         this.preference = profile.qmi().firmwarePreference();
         List<ImageSlot> slots = profile.qmi().storedImages();
+        this.identity = profile.identity();
+        this.swiFirmware = profile.qmi().swiFirmware();
+        this.storedImages = new ArrayList<>(slots);
         this.runningIndex = new int[slots.size()];
         for (int i = 0; i < slots.size(); i++) {
             runningIndex[i] = slots.get(i).runningIndex();
@@ -207,6 +214,89 @@ public final class QmiEngine {
             reboot();
         }
         deliverPending();
+    }
+
+    /** The revision string Get Revision answers now. */
+    public synchronized String revision() {
+        return identity.revision();
+    }
+
+    /** What SWI Get Current Firmware answers now (null when the part has no SWI messages). */
+    public synchronized SwiGetCurrentFirmware.Response swiFirmware() {
+        return swiFirmware;
+    }
+
+    /** The stored-image slots List Stored Images reports now. */
+    public synchronized List<ImageSlot> storedImages() {
+        return List.copyOf(storedImages);
+    }
+
+    /** Generic parts: the firmware now running reports this revision (e.g. its QC_IMAGE_VERSION_STRING). */
+    public synchronized void installRevision(String revision) {
+        identity = new Profile.Identity(identity.manufacturer(), identity.model(), revision, identity.esn(),
+                identity.imei(), identity.meid(), identity.imeiSv());
+    }
+
+    /**
+     * Sierra parts: the firmware now running is {@code firmware} (e.g. "02.38.00.00") with that
+     * config and carrier (null = unchanged). Revision, SWI current firmware, the stored images
+     * and their running indexes follow; the preference becomes what now runs.
+     */
+    public synchronized void installSierraFirmware(String firmware, String config, String carrier) {
+        String rev = identity.revision();
+        int us = rev.indexOf('_');
+        int sp = rev.indexOf(' ');
+        String prefix = us > 0 && (sp < 0 || us < sp) ? rev.substring(0, us + 1) : "";
+        String build = prefix + firmware;
+        installRevision(build + (sp > 0 ? rev.substring(sp) : ""));
+        if (swiFirmware != null) {
+            SwiGetCurrentFirmware.Response o = swiFirmware;
+            swiFirmware = new SwiGetCurrentFirmware.Response(o.model(), build, build, o.skuId(), o.packageId(),
+                    o.carrierId(), o.priVersion(), carrier == null ? o.carrier() : carrier,
+                    config == null ? o.configVersion() : config);
+            carrier = swiFirmware.carrier();
+            config = swiFirmware.configVersion();
+        }
+        if (!profile.qmi().hasFirmwarePreference()) {
+            return;
+        }
+        ImageId modem = ImageId.of(ImageId.TYPE_MODEM, "?_?", firmware + "_?");
+        List<ImageId> now = new ArrayList<>(List.of(modem));
+        if (config != null && carrier != null) {
+            now.add(ImageId.of(ImageId.TYPE_PRI, config, firmware + "_" + carrier));
+        }
+        for (ImageId img : now) {
+            for (int s = 0; s < storedImages.size(); s++) {
+                ImageSlot slot = storedImages.get(s);
+                if (slot.type() != img.type()) {
+                    continue;
+                }
+                List<ImageId> imgs = new ArrayList<>(slot.images());
+                int idx = imgs.indexOf(img);
+                if (idx < 0) {
+                    imgs.add(0, img); // newest first, as the modem lists them
+                    idx = 0;
+                    for (int k = 0; k < runningIndex.length; k++) {
+                        // running indexes of this slot shift by one
+                        if (k == s && runningIndex[k] != 0xFF) {
+                            runningIndex[k]++;
+                        }
+                    }
+                }
+                storedImages.set(s, new ImageSlot(slot.type(), slot.maxImages(), idx, imgs));
+                runningIndex[s] = idx;
+            }
+        }
+        preference = List.copyOf(now);
+    }
+
+    /** Delivers an event of the boot side to the listeners. */
+    public void emit(ModemEvent event) {
+        synchronized (eventLock) {
+            for (Consumer<ModemEvent> l : listeners) {
+                l.accept(event);
+            }
+        }
     }
 
     private void deliverPending() {
@@ -329,7 +419,7 @@ public final class QmiEngine {
         if (m.service() != QmiService.DMS) {
             throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
         }
-        Profile.Identity id = profile.identity();
+        Profile.Identity id = identity;
         return switch (m.messageId()) {
             case DmsIds.GET_MANUFACTURER -> List.of(string(0x01, id.manufacturer()));
             case GetModel.ID -> List.of(string(0x01, id.model()));
@@ -349,7 +439,7 @@ public final class QmiEngine {
                 if (!profile.qmi().hasSwiMessages()) {
                     throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
                 }
-                yield strings(profile.qmi().swiFirmware().toTlvs());
+                yield strings(swiFirmware.toTlvs());
             }
             default -> throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
         };
@@ -516,7 +606,7 @@ public final class QmiEngine {
     }
 
     private java.util.Optional<ImageSlot> slot(int type) {
-        return profile.qmi().storedImages().stream().filter(s -> s.type() == type).findFirst();
+        return storedImages.stream().filter(s -> s.type() == type).findFirst();
     }
 
     private boolean isStored(ImageId image) {
@@ -525,7 +615,7 @@ public final class QmiEngine {
 
     private List<Tlv> listStoredImages() throws Reject {
         requireFirmwarePreference();
-        List<ImageSlot> slots = profile.qmi().storedImages();
+        List<ImageSlot> slots = storedImages;
         List<ListStoredImages.ImageList> lists = new ArrayList<>();
         for (int s = 0; s < slots.size(); s++) {
             ImageSlot slot = slots.get(s);
@@ -591,7 +681,7 @@ public final class QmiEngine {
             pendingEvents.add(new ModemEvent.ResetRequested(false, "reboot into the stored images"));
             // a stored preferred image becomes the running one
             if (preference != null) {
-                List<ImageSlot> slots = profile.qmi().storedImages();
+                List<ImageSlot> slots = storedImages;
                 for (ImageId want : preference) {
                     for (int s = 0; s < slots.size(); s++) {
                         int idx = slots.get(s).images().indexOf(want);

@@ -1,0 +1,81 @@
+package io.modemflash.emulator.boot;
+
+import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.FaultPlan.Disconnect;
+import io.modemflash.emulator.FaultPlan.Fault;
+import io.modemflash.emulator.FaultPlan.Nak;
+import io.modemflash.emulator.FaultPlan.Stall;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The boot-side faults of a {@link FaultPlan} with their state: a disconnect and a corrupted
+ * CRC fire once (an interrupted update must be recoverable by running it again), the
+ * others every time.
+ */
+public final class BootFaults {
+    private final FaultPlan plan;
+    private final Set<Fault> fired = new HashSet<>();
+
+    public BootFaults(FaultPlan plan) {
+        this.plan = plan;
+    }
+
+    public FaultPlan plan() {
+        return plan;
+    }
+
+    /** A disconnect fault for this stage that has not fired yet (and marks it fired). */
+    synchronized boolean disconnectAt(String stage) {
+        for (Fault f : plan.faults()) {
+            if (f instanceof Disconnect d && d.bytes() < 0 && d.stage().equals(stage) && fired.add(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A disconnect:download:N whose threshold the image bytes received so far reached. */
+    synchronized boolean disconnectAfter(long downloadedBytes) {
+        for (Fault f : plan.faults()) {
+            if (f instanceof Disconnect d && d.bytes() >= 0 && downloadedBytes >= d.bytes() && fired.add(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean stallAt(String stage) {
+        return plan.faults().stream().anyMatch(f -> f instanceof Stall s && s.stage().equals(stage));
+    }
+
+    boolean nak(String command) {
+        return plan.faults().stream().anyMatch(f -> f instanceof Nak n && n.command().equalsIgnoreCase(command));
+    }
+
+    synchronized boolean corruptCrcOnce() {
+        for (Fault f : plan.faults()) {
+            if (f instanceof FaultPlan.CorruptCrc && fired.add(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean eatHello() {
+        return plan.has(FaultPlan.EatHello.class);
+    }
+
+    boolean rejectProgrammer() {
+        return plan.has(FaultPlan.RejectProgrammer.class);
+    }
+
+    public boolean rebootOld() {
+        return plan.has(FaultPlan.RebootOld.class);
+    }
+
+    public boolean wrongVersion() {
+        return plan.has(FaultPlan.WrongVersion.class);
+    }
+}

@@ -1,0 +1,129 @@
+package io.modemflash.emulator.boot;
+
+import io.modemflash.qdl.link.DeviceGoneException;
+import io.modemflash.qdl.link.Link;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The device end of a download-mode link as the targets use it: a pushback buffer (a tty
+ * may merge what the host sent), image-byte accounting and the stage hooks where
+ * disconnect and stall faults strike. A device never times out waiting for its host.
+ */
+final class DeviceIo {
+    private static final long POLL_MS = 200;
+
+    private final Link link;
+    private final BootFaults faults;
+    private final BooleanSupplier stopping;
+    private final boolean transferBoundaries;
+    private byte[] pending = new byte[0];
+    private int pendingOff;
+    private long downloaded;
+
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries) {
+        this.link = link;
+        this.faults = faults;
+        this.stopping = stopping;
+        this.transferBoundaries = transferBoundaries;
+    }
+
+    /** True on a USB-like link: each read returns at most one host transfer. */
+    boolean transferBoundaries() {
+        return transferBoundaries;
+    }
+
+    BootFaults faults() {
+        return faults;
+    }
+
+    /** Whatever arrives next (at least one byte), waiting as long as it takes. */
+    int read(byte[] b, int off, int len) throws IOException, BootExit {
+        while (true) {
+            int n = read(b, off, len, POLL_MS);
+            if (n > 0) {
+                return n;
+            }
+        }
+    }
+
+    /** Up to len bytes, 0 when nothing arrived within timeoutMs. */
+    int read(byte[] b, int off, int len, long timeoutMs) throws IOException, BootExit {
+        if (pendingOff < pending.length) {
+            int c = Math.min(len, pending.length - pendingOff);
+            System.arraycopy(pending, pendingOff, b, off, c);
+            pendingOff += c;
+            return c;
+        }
+        if (stopping.getAsBoolean()) {
+            throw new BootExit(BootExit.Outcome.STOPPED, "emulator stopping");
+        }
+        try {
+            return link.read(b, off, len, timeoutMs);
+        } catch (DeviceGoneException e) {
+            throw new BootExit(BootExit.Outcome.DOWNLOAD, "host closed the port");
+        }
+    }
+
+    void readFully(byte[] b, int off, int len) throws IOException, BootExit {
+        int got = 0;
+        while (got < len) {
+            got += read(b, off + got, len - got);
+        }
+    }
+
+    /** Puts bytes back in front of what arrives next. */
+    void unread(byte[] b, int off, int len) {
+        byte[] rest = Arrays.copyOfRange(pending, pendingOff, pending.length);
+        byte[] n = new byte[len + rest.length];
+        System.arraycopy(b, off, n, 0, len);
+        System.arraycopy(rest, 0, n, len, rest.length);
+        pending = n;
+        pendingOff = 0;
+    }
+
+    void write(byte[] b) throws IOException, BootExit {
+        write(b, 0, b.length);
+    }
+
+    void write(byte[] b, int off, int len) throws IOException, BootExit {
+        try {
+            link.write(b, off, len);
+        } catch (DeviceGoneException e) {
+            throw new BootExit(BootExit.Outcome.DOWNLOAD, "host closed the port");
+        }
+    }
+
+    /** Called when a stage starts: an injected disconnect or stall strikes here. */
+    void stage(String name) throws IOException, BootExit {
+        if (faults.disconnectAt(name)) {
+            disconnect("injected disconnect at " + name);
+        }
+        if (faults.stallAt(name)) {
+            stall(name);
+        }
+    }
+
+    /** Image bytes received (program data, QDL chunks): disconnect:download:N strikes here. */
+    void downloaded(long n) throws IOException, BootExit {
+        downloaded += n;
+        if (faults.disconnectAfter(downloaded)) {
+            disconnect("injected disconnect after " + downloaded + " image bytes");
+        }
+    }
+
+    private void disconnect(String why) throws IOException, BootExit {
+        link.close();
+        throw new BootExit(BootExit.Outcome.DOWNLOAD, why);
+    }
+
+    /** Stops answering: swallows whatever arrives until the host gives up and closes. */
+    private void stall(String stage) throws IOException, BootExit {
+        byte[] sink = new byte[64 * 1024];
+        while (true) {
+            read(sink, 0, sink.length);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.modemflash.emulator.boot;
+
+import io.modemflash.emulator.Profile;
+
+import java.util.List;
+
+/**
+ * The download-mode personality of a profile: USB identity (one interface, class ff/ff/ff,
+ * bound to qcserial) and what speaks on it.
+ *
+ * @param product iProduct; EDL parts carry the chip serial in it ({@code QUSB_BULK_CID:0404_SN:<serial>})
+ * @param serial  iSerialNumber text, null when the descriptor has none (EDL: index 0)
+ */
+public record DownloadMode(Kind kind, int vendorId, int productId, String manufacturer, String product,
+                           String serial, BlockStorage.Geometry geometry) {
+
+    /** Which boot protocol the personality speaks. */
+    public enum Kind {
+        /** Qualcomm PBL: Sahara uploads a programmer, then Firehose on eMMC/UFS. */
+        EDL("qualcomm-edl"),
+        /** Sierra 9x50/SDX boot-and-hold: Sahara command mode 0xFF00, built-in Firehose on NAND. */
+        SIERRA_FIREHOSE("sierra-firehose"),
+        /** Sierra 9x15/9x30 boot-and-hold: QDL over HDLC. */
+        SIERRA_QDL("sierra-qdl");
+
+        public final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The EDL storage the emulator gives a generic part: UFS, 4096-byte sectors, 3 LUNs of 8 MiB. */
+    public static final BlockStorage.Geometry EDL_UFS = new BlockStorage.Geometry("ufs", 4096,
+            List.of(2048L, 2048L, 2048L));
+
+    public String usbId() {
+        return String.format("%04x:%04x", vendorId, productId);
+    }
+
+    /** The personality of a built-in profile (by its name). */
+    public static DownloadMode of(Profile p) {
+        return of(p, EDL_UFS);
+    }
+
+    /** Same, with another EDL storage geometry (e.g. eMMC, 512-byte sectors, one LUN). */
+    public static DownloadMode of(Profile p, BlockStorage.Geometry edlGeometry) {
+        return switch (p.name()) {
+            case "mc7455" -> new DownloadMode(Kind.SIERRA_QDL, 0x1199, 0x9070, "Sierra Wireless, Incorporated",
+                    "QUSB__BULK", null, null);
+            case "em7565" -> new DownloadMode(Kind.SIERRA_FIREHOSE, 0x1199, 0x9090, "Sierra Wireless, Incorporated",
+                    "QUSB__BULK", null, null);
+            default -> new DownloadMode(Kind.EDL, 0x05c6, 0x9008, "Qualcomm CDMA Technologies MSM",
+                    "QUSB_BULK_CID:0404_SN:" + p.usb().serial(), null, edlGeometry);
+        };
+    }
+}
