@@ -1,0 +1,124 @@
+package io.modemflash.updater.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modemflash.updater.cli.Output;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small per-port record of an update in progress (DIR/PORT.json): USB port, package
+ * fingerprint, the stage reached and the images already written, so that running the same
+ * command after a kill continues instead of starting over. Written atomically; removed when
+ * the update succeeds.
+ */
+public final class Journal {
+    /** What a previous run left. */
+    public record State(String port, String peerPort, String packageSha256, Stage stage, List<String> imagesDone) {
+        public State {
+            imagesDone = List.copyOf(imagesDone);
+        }
+    }
+
+    private final Path file;
+    private final String port;
+    private final String peerPort;
+    private final String packageSha256;
+    private final List<String> imagesDone = new ArrayList<>();
+    private Stage stage = Stage.PROBE;
+
+    private Journal(Path file, String port, String peerPort, String packageSha256) {
+        this.file = file;
+        this.port = port;
+        this.peerPort = peerPort;
+        this.packageSha256 = packageSha256;
+    }
+
+    /** The journal of a port in dir (null dir: a journal that records nothing). */
+    public static Journal of(Path dir, String port, String peerPort, String packageSha256) {
+        return new Journal(dir == null ? null : dir.resolve(port + ".json"), port, peerPort, packageSha256);
+    }
+
+    /** The default state directory: $XDG_STATE_HOME/modemflash or ~/.local/state/modemflash. */
+    public static Path defaultDir() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local",
+                "state");
+        return base.resolve("modemflash");
+    }
+
+    /** What a previous run of this package on this port left, or null (none, other package, unreadable). */
+    public State previous() {
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode n = Output.mapper().readTree(file.toFile());
+            if (!packageSha256.equals(n.path("package_sha256").asText())) {
+                return null;
+            }
+            List<String> done = new ArrayList<>();
+            n.path("images_done").forEach(i -> done.add(i.asText()));
+            return new State(n.path("port").asText(), n.path("peer_port").asText(null), packageSha256,
+                    Stage.byLabel(n.path("stage").asText()), done);
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // a torn or foreign file: start over
+        }
+    }
+
+    /** Continue from a previous state: its images stay done. */
+    public void adopt(State s) {
+        imagesDone.clear();
+        imagesDone.addAll(s.imagesDone());
+    }
+
+    public synchronized List<String> imagesDone() {
+        return List.copyOf(imagesDone);
+    }
+
+    public synchronized void stage(Stage s) throws IOException {
+        stage = s;
+        save();
+    }
+
+    public synchronized void imageDone(String name) throws IOException {
+        if (!imagesDone.contains(name)) {
+            imagesDone.add(name);
+        }
+        save();
+    }
+
+    public synchronized void delete() throws IOException {
+        if (file != null) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private void save() throws IOException {
+        if (file == null) {
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        ObjectNode n = Output.mapper().createObjectNode();
+        n.put("port", port);
+        if (peerPort != null) {
+            n.put("peer_port", peerPort);
+        }
+        n.put("package_sha256", packageSha256);
+        n.put("stage", stage.label());
+        n.putArray("images_done").addAll(imagesDone.stream().map(n::textNode).toList());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, n.toString() + "\n");
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.modemflash.updater.pipeline;
+
+import io.modemflash.images.Protocol;
+import io.modemflash.qmi.prep.FirmwareTarget;
+import io.modemflash.qmi.prep.ModemIdentity;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an update will do to one modem.
+ *
+ * @param current        what the modem runs (null when it was found in download mode)
+ * @param target         versions to ask for and verify
+ * @param alreadyRunning the modem already runs the target (nothing to do without --override-download)
+ * @param startAt        first stage that touches the device (download when found in download mode)
+ * @param images         image names in flashing order
+ * @param skipImages     images a previous run already wrote (resume)
+ */
+public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protocol, boolean alreadyRunning,
+                   Stage startAt, List<String> images, List<String> skipImages, List<String> warnings) {
+    public Plan {
+        images = List.copyOf(images);
+        skipImages = List.copyOf(skipImages);
+        warnings = List.copyOf(warnings);
+    }
+
+    public Map<String, Object> fields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (current != null) {
+            m.put("current", current.fields());
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("firmware", target.firmwareVersion());
+        t.put("config", target.configVersion());
+        t.put("carrier", target.carrier());
+        if (target.storageIndex() != null) {
+            t.put("storage_index", target.storageIndex());
+        }
+        t.put("override_download", target.downloadOverride());
+        m.put("target", t);
+        m.put("protocol", protocol.label);
+        m.put("already_running", alreadyRunning);
+        m.put("start_at", startAt.label());
+        m.put("images", images);
+        if (!skipImages.isEmpty()) {
+            m.put("resume_skips", skipImages);
+        }
+        return m;
+    }
+
+    /** For humans. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        if (current != null) {
+            sb.append("modem ").append(current.model()).append(" runs ").append(current.firmwareVersion());
+            if (current.configVersion() != null) {
+                sb.append(" / ").append(current.configVersion()).append(" / ").append(current.carrier());
+            }
+            sb.append("; ");
+        } else {
+            sb.append("device in download mode; ");
+        }
+        sb.append(alreadyRunning ? "already running " : "will flash ").append(target.firmwareVersion());
+        if (target.configVersion() != null) {
+            sb.append(" / ").append(target.configVersion()).append(" / ").append(target.carrier());
+        }
+        sb.append(" (").append(protocol.label).append(", ").append(images.size()).append(" image")
+                .append(images.size() == 1 ? "" : "s").append(": ").append(String.join(", ", images)).append(')');
+        if (!skipImages.isEmpty()) {
+            sb.append("; resuming after ").append(String.join(", ", skipImages));
+        }
+        return sb.toString();
+    }
+}
