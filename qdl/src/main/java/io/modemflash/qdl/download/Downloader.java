@@ -67,8 +67,11 @@ public final class Downloader {
         return new Run(pkg, link).go();
     }
 
-    /** Converts an unusable detection into the exception that explains it. */
-    static IOException notUsable(Detection d, Link link, Protocol protocol, long helloTimeoutMs) {
+    /**
+     * The exception that explains why a detected state cannot go on with {@code protocol}
+     * (error state, HDLC, silence, unknown bytes). Shared with the technician commands.
+     */
+    public static IOException notUsable(Detection d, Link link, Protocol protocol, long helloTimeoutMs) {
         return switch (d.state()) {
             case SAHARA_ERROR -> new SaharaStatusException("device is in a Sahara error state ("
                     + io.modemflash.qdl.sahara.SaharaStatus.describe(d.error().status())
