@@ -10,10 +10,12 @@ import picocli.CommandLine.Command;
         description = "Update the firmware of Qualcomm-based cellular modems on Linux.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BootModeCommand.class,
                 DecodeCommand.class,
                 DevicesCommand.class,
                 EmulateCommand.class,
                 InspectCommand.class,
+                UpdateCommand.class,
                 DownloadCommand.class,
                 InfoCommand.class,
         },

@@ -18,8 +18,6 @@ import io.modemflash.qmi.client.QmiDeviceOptions;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.qmi.prep.ModemIdentity;
-import io.modemflash.qmi.prep.NoDownloadMethodException;
-import io.modemflash.qmi.prep.NothingToDownloadException;
 import io.modemflash.updater.cli.CliFailure;
 import io.modemflash.updater.cli.ExitCode;
 import io.modemflash.updater.cli.ExitCodes;
@@ -304,20 +302,16 @@ public final class UpdatePipeline {
     }
 
     private DownloadModeSwitch.Outcome enterDownload(Device device, Plan plan) throws Exception {
-        if (device.qmiNode() == null) {
-            throw new CliFailure(ExitCode.DEVICE_NOT_FOUND, "the modem on USB port " + device.port()
-                    + " has no QMI port to switch it to download mode");
-        }
         boolean sierra = plan.protocol() == Protocol.SIERRA_QDL || plan.protocol() == Protocol.SIERRA_FIREHOSE;
         FirmwareTarget target = sierra && plan.target().hasPreference() ? plan.target() : FirmwareTarget.NONE;
-        // Sync drops every client id; through qmi-proxy others may hold ids, so probe gently there
-        try (QmiDevice q = QmiDevice.open(device.qmiNode(), opt.proxy(),
-                qmiOptions().withSyncOnOpen(!opt.proxy()))) {
-            return withWatchdog(Stage.ENTER_DOWNLOAD, q, () -> DownloadModeSwitch.enter(q.dms(), target,
-                    new DownloadModeSwitch.Options(Duration.ofSeconds(5)), m -> out.trace(port + ": " + m)));
-        } catch (NothingToDownloadException | NoDownloadMethodException e) {
-            throw new CliFailure(ExitCode.PROTOCOL, e.getMessage(), e);
-        }
+        AutoCloseable[] port = new AutoCloseable[1];
+        AutoCloseable closer = () -> {
+            if (port[0] != null) {
+                port[0].close();
+            }
+        };
+        return withWatchdog(Stage.ENTER_DOWNLOAD, closer, () -> DownloadModeEntry.enter(device, target, opt.proxy(),
+                Duration.ofSeconds(5), m -> out.trace(this.port + ": " + m), q -> port[0] = q));
     }
 
     private void compatible(Device dl) {

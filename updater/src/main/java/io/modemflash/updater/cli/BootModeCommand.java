@@ -1,0 +1,96 @@
+package io.modemflash.updater.cli;
+
+import io.modemflash.qmi.prep.DownloadModeSwitch;
+import io.modemflash.qmi.prep.FirmwareTarget;
+import io.modemflash.updater.discovery.Device;
+import io.modemflash.updater.discovery.DeviceScanner;
+import io.modemflash.updater.discovery.PortWatcher;
+import io.modemflash.updater.pipeline.DownloadModeEntry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** `modemflash boot-mode -d DEV`: only switch the modem to download mode (first half of a manual two-step flow). */
+@Command(name = "boot-mode",
+        mixinStandardHelpOptions = true,
+        description = {"Switch a modem to download mode over QMI (firmware preference, Set Firmware ID or boot image "
+                + "download mode, then offline + reset) and wait for its download personality on the same USB port.",
+                "Then flash it with 'modemflash download'. Sierra modems need the versions of the firmware to download "
+                        + "(else Set Firmware ID / boot image download mode is used)."})
+public final class BootModeCommand implements Callable<Integer> {
+    @Option(names = {"-d", "--device"}, paramLabel = "DEV", required = true,
+            description = "The modem: /dev/cdc-wdmN, a tty of it, or a USB port path.")
+    String device;
+
+    @Option(names = "--firmware-version", paramLabel = "V") String firmwareVersion;
+    @Option(names = "--config-version", paramLabel = "V") String configVersion;
+    @Option(names = "--carrier", paramLabel = "C") String carrier;
+    @Option(names = "--storage-index", paramLabel = "N") Integer storageIndex;
+
+    @Option(names = "--override-download", description = "Ask for a download even if the modem stores that version.")
+    boolean overrideDownload;
+
+    @Option(names = "--proxy", description = "Talk QMI through qmi-proxy.")
+    boolean proxy;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "How long to wait for the download-mode device (default ${DEFAULT-VALUE}; 0: do not wait).")
+    long waitSeconds = 120;
+
+    @Option(names = "--poll-ms", hidden = true) long pollMs = 250;
+
+    @Mixin
+    OutputOptions outputOptions;
+
+    @Mixin
+    DevicesRootOptions rootOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Output out = new Output(outputOptions);
+        DeviceScanner scanner = rootOptions.scanner();
+        Device d = scanner.find(device).orElseThrow(() -> new CliFailure(ExitCode.DEVICE_NOT_FOUND,
+                "no modem at " + device + " (see 'modemflash devices')"));
+        if (d.inDownloadMode()) {
+            out.text(d.port() + ": already in download mode (" + d.vidPid() + ")");
+            out.event("result", result(d, null));
+            return ExitCode.OK.code;
+        }
+        FirmwareTarget target = new FirmwareTarget(firmwareVersion, configVersion, carrier, overrideDownload,
+                storageIndex);
+        PortWatcher watcher = new PortWatcher(scanner, d, Duration.ofMillis(pollMs)); // before the reset
+        DownloadModeSwitch.Outcome o = DownloadModeEntry.enter(d, target, proxy, Duration.ofSeconds(5),
+                m -> out.trace(m), q -> { });
+        out.text(d.port() + ": reset into download mode (" + o.method().label()
+                + (o.toDownload().isEmpty() ? "" : ", modem asks for " + String.join(" + ", o.toDownloadNames()))
+                + (o.resetAnswered() ? "" : "; the reset was not answered, as usual when the modem drops at once")
+                + ")");
+        o.notes().forEach(n -> out.trace("refused: " + n));
+        if (waitSeconds <= 0) {
+            out.event("result", result(d, o));
+            return ExitCode.OK.code;
+        }
+        Device dl = watcher.await(PortWatcher.downloadMode(), "download-mode device", Duration.ofSeconds(waitSeconds));
+        out.text(dl.port() + ": " + dl.vidPid() + " in download mode" + (dl.downloadTty() == null ? ""
+                : " on " + dl.downloadTty().node()) + "; flash it with 'modemflash download'");
+        Map<String, Object> r = result(dl, o);
+        out.event("result", r);
+        return ExitCode.OK.code;
+    }
+
+    private static Map<String, Object> result(Device d, DownloadModeSwitch.Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", true);
+        m.put("device", d.fields());
+        if (o != null) {
+            m.put("method", o.method().label());
+            m.put("to_download", o.toDownloadNames());
+            m.put("reset_answered", o.resetAnswered());
+        }
+        return m;
+    }
+}
