@@ -44,10 +44,15 @@ class EdlFlashTest {
 
     /** Flashes the sample flat build the way the download command does (Sahara, then Firehose ops). */
     static void flash(Link link) throws Exception {
+        SaharaSession sahara = new SaharaSession(link);
+        sahara.awaitHello();
+        flash(link, sahara);
+    }
+
+    /** Same, after the HELLO was received by that session. */
+    static void flash(Link link, SaharaSession sahara) throws Exception {
         try (FirmwarePackage pkg = FirmwarePackage.open(edl, Limits.defaults())) {
             FlatBuild fb = pkg.flatBuild().orElseThrow();
-            SaharaSession sahara = new SaharaSession(link);
-            sahara.awaitHello();
             try (SaharaImage prog = SaharaImage.open(fb.programmer().path())) {
                 sahara.uploadProgrammer(prog, Progress.NONE);
             }
