@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 UpdateCommand.class,
                 DownloadCommand.class,
+                SaharaCommand.class,
+                FirehoseCommand.class,
                 InfoCommand.class,
         },
         footerHeading = "%nExit codes:%n",
