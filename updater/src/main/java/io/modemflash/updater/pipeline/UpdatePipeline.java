@@ -65,12 +65,21 @@ public final class UpdatePipeline {
     public record Result(String port, boolean ok, ExitCode exitCode, String message, Map<String, Object> fields) {
     }
 
+    /** Opens the download-mode link of a device (the boot tty, else USB by port path). */
+    @FunctionalInterface
+    public interface LinkOpener {
+        Link open(Device downloadDevice) throws IOException;
+
+        LinkOpener SYSTEM = UpdatePipeline::openLink;
+    }
+
     private final FirmwarePackage pkg;
     private final String packageSha256;
     private final UpdateOptions opt;
     private final DeviceScanner scanner;
     private final Output out;
     private final boolean humanProgress;
+    private final LinkOpener links;
     private String port;
     private Stage stage;
     private long stageStarted;
@@ -80,6 +89,12 @@ public final class UpdatePipeline {
      */
     public UpdatePipeline(FirmwarePackage pkg, String packageSha256, UpdateOptions opt, DeviceScanner scanner,
                           Output out, boolean humanProgress) {
+        this(pkg, packageSha256, opt, scanner, out, humanProgress, LinkOpener.SYSTEM);
+    }
+
+    public UpdatePipeline(FirmwarePackage pkg, String packageSha256, UpdateOptions opt, DeviceScanner scanner,
+                          Output out, boolean humanProgress, LinkOpener links) {
+        this.links = links;
         this.pkg = pkg;
         this.packageSha256 = packageSha256;
         this.opt = opt;
@@ -359,7 +374,7 @@ public final class UpdatePipeline {
         Downloader downloader = new Downloader(opt.download().withReset(true)
                 .withSkipImages(new java.util.HashSet<>(plan.skipImages())), listener);
         DownloadResult r;
-        try (Link link = openLink(dl)) {
+        try (Link link = links.open(dl)) {
             r = withWatchdog(Stage.DOWNLOAD, link, () -> downloader.download(pkg, link));
         }
         if (!resetStarted.get()) {
@@ -370,7 +385,7 @@ public final class UpdatePipeline {
         return r;
     }
 
-    private Link openLink(Device dl) throws IOException {
+    private static Link openLink(Device dl) throws IOException {
         Device.Tty tty = dl.downloadTty();
         if (tty != null) {
             return TtyLink.open(tty.node());

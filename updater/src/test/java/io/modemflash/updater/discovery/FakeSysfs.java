@@ -7,13 +7,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** A hand-built sysfs tree shaped like the kernel's (absolute layout under ROOT/sys, relative links). */
-final class FakeSysfs {
-    final Path root;
-    final Path sys;
-    final Path dev;
+public final class FakeSysfs {
+    public final Path root;
+    public final Path sys;
+    public final Path dev;
     private final Path controller;
 
-    FakeSysfs(Path root) throws IOException {
+    public FakeSysfs(Path root) throws IOException {
         this.root = root;
         this.sys = root.resolve("sys");
         this.dev = root.resolve("dev");
@@ -25,12 +25,12 @@ final class FakeSysfs {
         Files.createDirectories(dev);
     }
 
-    SystemRoots roots() {
+    public SystemRoots roots() {
         return SystemRoots.of(root, root);
     }
 
     /** A USB device at port ("3-1.4": bus 3, hub 3-1 port 4), with the hub port dir and link. */
-    Path device(String port, int vid, int pid, int devnum, int interfaces, String product, String serial)
+    public Path device(String port, int vid, int pid, int devnum, int interfaces, String product, String serial)
             throws IOException {
         Path d = deviceDir(port);
         Files.createDirectories(d);
@@ -55,7 +55,7 @@ final class FakeSysfs {
     }
 
     /** Links the two hub ports as USB2/USB3 peers. */
-    void peers(String port, String peerPort) throws IOException {
+    public void peers(String port, String peerPort) throws IOException {
         Path a = hubPort(port);
         Path b = hubPort(peerPort);
         Files.createDirectories(a);
@@ -64,7 +64,7 @@ final class FakeSysfs {
         link(b.resolve("peer"), a);
     }
 
-    Path iface(Path device, int number, int cls, int sub, int proto, String driver) throws IOException {
+    public Path iface(Path device, int number, int cls, int sub, int proto, String driver) throws IOException {
         Path i = device.resolve(device.getFileName() + ":1." + number);
         Files.createDirectories(i);
         write(i, "bInterfaceNumber", String.format("%02x", number));
@@ -77,7 +77,7 @@ final class FakeSysfs {
         return i;
     }
 
-    void cdcWdm(Path iface, String name, boolean node) throws IOException {
+    public void cdcWdm(Path iface, String name, boolean node) throws IOException {
         Path n = iface.resolve("usbmisc/" + name);
         Files.createDirectories(n);
         write(n, "dev", "180:0");
@@ -87,7 +87,7 @@ final class FakeSysfs {
         }
     }
 
-    void tty(Path iface, String name, boolean node) throws IOException {
+    public void tty(Path iface, String name, boolean node) throws IOException {
         Path n = iface.resolve(name + "/tty/" + name);
         Files.createDirectories(n);
         write(n, "dev", "188:0");
@@ -110,7 +110,7 @@ final class FakeSysfs {
     }
 
     /** Removes the device, its class links, bus link and /dev nodes (what the kernel and udev do). */
-    void unplug(String port) throws IOException {
+    public void unplug(String port) throws IOException {
         Path d = deviceDir(port);
         for (String cls : new String[] {"class/usbmisc", "class/tty"}) {
             try (Stream<Path> s = Files.list(sys.resolve(cls))) {
@@ -126,7 +126,7 @@ final class FakeSysfs {
         delete(d);
     }
 
-    Path deviceDir(String port) {
+    public Path deviceDir(String port) {
         int dash = port.indexOf('-');
         String bus = port.substring(0, dash);
         Path p = controller.resolve("usb" + bus);
