@@ -79,7 +79,8 @@ public final class Downloader {
             case HDLC -> new WrongDeviceException(link.describe() + " speaks HDLC (Sierra QDL), but this "
                     + protocol.label + " package needs Sahara");
             case SILENT -> new LinkTimeoutException("no Sahara HELLO from " + link.describe() + " within "
-                    + helloTimeoutMs / 1000.0 + " s (another program may have eaten it: replug or power-cycle)");
+                    + helloTimeoutMs / 1000.0 + " s (another program may have eaten it: replug or power-cycle; a silent "
+                    + "device may also be a Sierra QDL boot-and-hold, which needs a sierra-qdl package)");
             case UNKNOWN -> new ProtocolException("unrecognised first bytes from " + link.describe() + ": "
                     + hex(d.firstBytes(), 16));
             case SAHARA_HELLO, FIREHOSE -> new ProtocolException("device state " + d.state()
@@ -375,7 +376,8 @@ public final class Downloader {
         /** Fails fast when a device that should wait for the host already talks (Sahara HELLO). */
         private void refuseSpeakingDevice() throws IOException {
             byte[] b = new byte[64];
-            int n = link.read(b, 0, b.length, 200);
+            // a PBL says HELLO within a few hundred ms of enumeration (EM7565: ~300 ms)
+            int n = link.read(b, 0, b.length, 600);
             if (n >= 8 && (b[0] & 0xff) == SaharaPacket.HELLO && (b[4] & 0xff) == 0x30) {
                 throw new WrongDeviceException(link.describe() + " says Sahara HELLO, but this " + pkg.protocol().label
                         + " package needs a QDL (HDLC) boot-and-hold device");
