@@ -159,6 +159,11 @@ public final class EmulatedModem implements Closeable {
     @Override
     public void close() throws IOException {
         IOException first = null;
+        try {
+            boot.close(); // first: its worker may be serving a face's tty
+        } catch (IOException e) {
+            first = e;
+        }
         synchronized (faces) {
             for (Closeable c : faces) {
                 try {
@@ -170,13 +175,6 @@ public final class EmulatedModem implements Closeable {
                 }
             }
             faces.clear();
-        }
-        try {
-            boot.close();
-        } catch (IOException e) {
-            if (first == null) {
-                first = e;
-            }
         }
         if (first != null) {
             throw first;

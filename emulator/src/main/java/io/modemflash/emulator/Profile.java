@@ -37,7 +37,11 @@ public record Profile(String name, String description, Usb usb, Identity identit
     }
 
     /** What an interface is for; decides its sysfs children (usbmisc/cdc-wdm or ttyUSB). */
-    public enum Function { QMI, DM, NMEA, AT }
+    public enum Function {
+        QMI, DM, NMEA, AT,
+        /** The only interface of a download-mode personality (Sahara/Firehose/QDL on a qcserial tty). */
+        DOWNLOAD
+    }
 
     /** One USB interface; driver is the kernel driver name (qmi_wwan, qcserial, option). */
     public record UsbInterface(int number, int cls, int subClass, int protocol, int endpoints,

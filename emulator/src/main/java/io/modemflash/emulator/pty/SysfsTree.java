@@ -47,11 +47,20 @@ public final class SysfsTree {
         }
         Usb usb = profile.usb();
         String portName = bus + "-" + port;
+        skeleton(sys, usb, bus, port);
+        Layout l = addDevice(sys, usb, bus, port, devnum);
+        if (l.qmiInterfaceDir() == null) {
+            throw new IllegalArgumentException("profile " + profile.name() + " has no QMI interface");
+        }
+        return l;
+    }
+
+    /** Buses, root hubs, port peers, driver and class directories: what stays while devices come and go. */
+    private static void skeleton(Path sys, Usb usb, int bus, int port) throws IOException {
         Path ctl = sys.resolve(CONTROLLER);
         Path hub = ctl.resolve("usb" + bus);
         Path peerHub = ctl.resolve("usb" + (bus == 1 ? 2 : 1));
         int peerBus = bus == 1 ? 2 : 1;
-        Path dev = hub.resolve(portName);
 
         for (String d : List.of("qmi_wwan", "qcserial", "option", "usb", "hub")) {
             Files.createDirectories(sys.resolve("bus/usb/drivers/" + d));
@@ -71,8 +80,18 @@ public final class SysfsTree {
         Files.createDirectories(peerPort);
         link(hubPort.resolve("peer"), peerPort);
         link(peerPort.resolve("peer"), hubPort);
+    }
 
-        // the device
+    /**
+     * Adds a USB device at port bus-port (what the kernel creates on enumeration): the device
+     * directory, its interfaces with driver links, cdc-wdm and ttyUSB nodes with their class
+     * links. qmiInterfaceDir and cdcWdm of the layout are null when it has no QMI interface.
+     */
+    public static Layout addDevice(Path sys, Usb usb, int bus, int port, int devnum) throws IOException {
+        String portName = bus + "-" + port;
+        Path hub = sys.resolve(CONTROLLER).resolve("usb" + bus);
+        Path hubPort = hub.resolve(bus + "-0:1.0/usb" + bus + "-port" + port);
+        Path dev = hub.resolve(portName);
         Files.createDirectories(dev);
         Map<String, String> a = new LinkedHashMap<>();
         a.put("idVendor", hex4(usb.vendorId()));
@@ -80,7 +99,9 @@ public final class SysfsTree {
         a.put("bcdDevice", hex4(usb.bcdDevice()));
         a.put("manufacturer", usb.manufacturer());
         a.put("product", usb.product());
-        a.put("serial", usb.serial());
+        if (usb.serial() != null) {
+            a.put("serial", usb.serial()); // EDL's descriptor has iSerialNumber 0: no attribute
+        }
         a.put("busnum", Integer.toString(bus));
         a.put("devnum", Integer.toString(devnum));
         a.put("devpath", Integer.toString(port));
@@ -163,10 +184,18 @@ public final class SysfsTree {
                 ttys.put(node, i.function());
             }
         }
-        if (qmiDir == null) {
-            throw new IllegalArgumentException("profile " + profile.name() + " has no QMI interface");
-        }
         return new Layout(sys, dev, qmiDir, portName, cdcWdm, ttys);
+    }
+
+    /** Removes a device added by {@link #addDevice} (or {@link #create}): its class links, then its directory. */
+    public static void removeDevice(Layout l) throws IOException {
+        if (l.cdcWdm() != null) {
+            Files.deleteIfExists(l.sysRoot().resolve("class/usbmisc/" + l.cdcWdm()));
+        }
+        for (String tty : l.ttys().keySet()) {
+            Files.deleteIfExists(l.sysRoot().resolve("class/tty/" + tty));
+        }
+        delete(l.deviceDir());
     }
 
     /** usb-serial names the option driver "option1". */

@@ -1,0 +1,92 @@
+package io.modemflash.emulator.boot;
+
+import io.modemflash.emulator.BootHost;
+import io.modemflash.emulator.EmulatedModem;
+import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.ModemEvent;
+import io.modemflash.emulator.Profiles;
+import io.modemflash.emulator.PtyFace;
+import io.modemflash.qdl.link.TtyLink;
+import io.modemflash.vectors.samples.ExpectedStorage;
+import io.modemflash.vectors.samples.SamplePackages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The pty face re-enumerates like Linux: same port path, download identity with one qcserial tty, then back. */
+class BootPtyFaceTest {
+
+    private static String attr(Path dir, String name) throws Exception {
+        return Files.readString(dir.resolve(name)).strip();
+    }
+
+    private static void awaitExists(Path p, boolean exists) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(p, LinkOption.NOFOLLOW_LINKS) != exists) {
+            assertTrue(System.nanoTime() < end, p + (exists ? " never appeared" : " never went away"));
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void edlReEnumeratesOnTheSamePortAndFlashesOverTheTty(@TempDir Path dir, @TempDir Path storage,
+                                                          @TempDir Path samples) throws Exception {
+        Path edl = SamplePackages.edl(samples);
+        EdlFlashTest.edl = edl;
+        List<ModemEvent> events = Collections.synchronizedList(new ArrayList<>());
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage)) {
+            modem.onEvent(events::add);
+            PtyFace face = modem.publishPty(dir);
+            Path device = face.usbDeviceDir();
+            assertEquals("2-1", device.getFileName().toString());
+            String appDevnum = attr(device, "devnum");
+
+            BootHost.requestEdl(modem);
+            Path tty = face.downloadTty();
+            awaitExists(tty, true);
+            assertFalse(Files.exists(face.qmiDevice(), LinkOption.NOFOLLOW_LINKS), "cdc-wdm0 is gone in download mode");
+            assertFalse(Files.exists(dir.resolve("sys/class/usbmisc/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
+            assertEquals(device, face.currentDeviceDir(), "same port path");
+            assertEquals("05c6", attr(device, "idVendor"));
+            assertEquals("9008", attr(device, "idProduct"));
+            assertEquals("1", attr(device, "bNumInterfaces"));
+            assertEquals("QUSB_BULK_CID:0404_SN:5A1EE025", attr(device, "product"));
+            assertFalse(Files.exists(device.resolve("serial")), "EDL has no iSerialNumber");
+            assertNotEquals(appDevnum, attr(device, "devnum"));
+            Path intf = device.resolve("2-1:1.0");
+            assertEquals("ff", attr(intf, "bInterfaceClass"));
+            assertEquals("qcserial", Files.readSymbolicLink(intf.resolve("driver")).getFileName().toString());
+            assertTrue(Files.isDirectory(intf.resolve("ttyUSB0/tty/ttyUSB0")));
+            assertEquals(intf.resolve("ttyUSB0/tty/ttyUSB0").toRealPath(),
+                    dir.resolve("sys/class/tty/ttyUSB0").toRealPath());
+            assertEquals(1, Files.list(device).filter(p -> p.getFileName().toString().startsWith("2-1:")).count());
+
+            try (TtyLink link = TtyLink.open(tty)) {
+                EdlFlashTest.flash(link);
+            }
+            awaitExists(face.qmiDevice(), true);
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertFalse(Files.exists(tty, LinkOption.NOFOLLOW_LINKS));
+            assertEquals("90db", attr(face.currentDeviceDir(), "idProduct"));
+            assertTrue(Files.exists(dir.resolve("sys/class/usbmisc/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
+            assertEquals("4", attr(face.currentDeviceDir(), "bNumInterfaces"));
+
+            for (var e : ExpectedStorage.forSample(edl).entrySet()) {
+                assertArrayEquals(e.getValue(), Files.readAllBytes(storage.resolve("lun" + e.getKey() + ".img")));
+            }
+            assertEquals(SamplePackages.EDL_FIRMWARE, BootHost.revision(modem));
+            int removed = events.indexOf(new ModemEvent.UsbRemoved("05c6:90db", false));
+            int added = events.indexOf(new ModemEvent.UsbAdded("05c6:9008", true));
+            assertTrue(removed >= 0 && removed < added, events.toString());
+        }
+        assertFalse(Files.exists(dir.resolve("sys")));
+    }
+}
