@@ -36,20 +36,39 @@ import java.util.List;
 final class EmulatedBench implements Closeable {
     static final String PORT = "2-1";
 
+    /** Bus behaviour to break on purpose. */
+    enum Bus { NORMAL, NEVER_REENUMERATES, NEVER_RETURNS }
+
     final EmulatedModem modem;
     final PtyFace face;
     final FakeSysfs fs;
     final Path storage;
     private final Profile profile;
+    private final String port;
+    private final int index;
+    private final Bus bus;
     private int devnum = 3;
     private volatile InMemoryLink host;
 
     EmulatedBench(Profile profile, FaultPlan faults, Path dir) throws IOException {
+        this(profile, faults, dir, new FakeSysfs(dir.resolve("bench")), PORT, 0, Bus.NORMAL);
+    }
+
+    EmulatedBench(Profile profile, FaultPlan faults, Path dir, Bus bus) throws IOException {
+        this(profile, faults, dir, new FakeSysfs(dir.resolve("bench")), PORT, 0, bus);
+    }
+
+    /** One of several modems on a shared tree: port "2-(index+1)", cdc-wdmINDEX, ttyUSBINDEX. */
+    EmulatedBench(Profile profile, FaultPlan faults, Path dir, FakeSysfs fs, String port, int index, Bus bus)
+            throws IOException {
         this.profile = profile;
-        this.storage = dir.resolve("storage");
+        this.port = port;
+        this.index = index;
+        this.bus = bus;
+        this.storage = dir.resolve("storage" + index);
         this.modem = EmulatedModem.start(profile, faults, storage);
-        this.face = modem.publishPty(dir.resolve("pty"));
-        this.fs = new FakeSysfs(dir.resolve("bench"));
+        this.face = modem.publishPty(dir.resolve("pty" + index));
+        this.fs = fs;
         attachApplication();
         modem.boot().usePort(new Port());
     }
@@ -59,7 +78,14 @@ final class EmulatedBench implements Closeable {
     }
 
     Device device() {
-        return scanner().find(PORT).orElseThrow();
+        return scanner().find(port).orElseThrow();
+    }
+
+    /** Waits until the download personality is on the port (after a disconnect or a forced entry). */
+    Device awaitDownloadDevice() throws InterruptedException {
+        return new io.modemflash.updater.discovery.PortWatcher(scanner(), port, null, null, Duration.ofMillis(10))
+                .await(io.modemflash.updater.discovery.PortWatcher.downloadMode(), "download-mode device",
+                        Duration.ofSeconds(10));
     }
 
     /** The pipeline's link to the download personality: the in-process host end. */
@@ -75,13 +101,13 @@ final class EmulatedBench implements Closeable {
 
     private synchronized void attachApplication() throws IOException {
         var usb = profile.usb();
-        Path d = fs.device(PORT, usb.vendorId(), usb.productId(), devnum++, usb.interfaces().size(), usb.product(),
+        Path d = fs.device(port, usb.vendorId(), usb.productId(), devnum++, usb.interfaces().size(), usb.product(),
                 usb.serial());
         for (Profile.UsbInterface i : usb.interfaces()) {
             Path ifd = fs.iface(d, i.number(), i.cls(), i.subClass(), i.protocol(), i.driver());
             if (i.function() == Profile.Function.QMI) {
-                fs.cdcWdm(ifd, "cdc-wdm0", false);
-                Files.createSymbolicLink(fs.dev.resolve("cdc-wdm0"), face.ptySlave());
+                fs.cdcWdm(ifd, "cdc-wdm" + index, false);
+                Files.createSymbolicLink(fs.dev.resolve("cdc-wdm" + index), face.ptySlave());
             }
         }
     }
@@ -89,16 +115,20 @@ final class EmulatedBench implements Closeable {
     private final class Port implements UsbPort {
         @Override
         public void detachApplication() throws IOException {
-            fs.unplug(PORT);
+            if (bus != Bus.NEVER_REENUMERATES) {
+                fs.unplug(port);
+            }
         }
 
         @Override
         public Link attachDownload(DownloadMode mode) throws IOException {
             InMemoryLink.Pair pair = InMemoryLink.pair(InMemoryLink.Options.USB);
             host = pair.host();
-            synchronized (EmulatedBench.this) {
-                Path d = fs.device(PORT, mode.vendorId(), mode.productId(), devnum++, 1, mode.product(), null);
-                fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+            if (bus != Bus.NEVER_REENUMERATES) {
+                synchronized (EmulatedBench.this) {
+                    Path d = fs.device(port, mode.vendorId(), mode.productId(), devnum++, 1, mode.product(), null);
+                    fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB" + index, true);
+                }
             }
             return pair.device();
         }
@@ -106,12 +136,16 @@ final class EmulatedBench implements Closeable {
         @Override
         public void detachDownload() throws IOException {
             host = null;
-            fs.unplug(PORT);
+            if (bus != Bus.NEVER_REENUMERATES) {
+                fs.unplug(port);
+            }
         }
 
         @Override
         public void attachApplication() throws IOException {
-            EmulatedBench.this.attachApplication();
+            if (bus == Bus.NORMAL) {
+                EmulatedBench.this.attachApplication();
+            }
         }
     }
 

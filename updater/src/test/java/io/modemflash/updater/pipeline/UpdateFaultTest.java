@@ -1,0 +1,146 @@
+package io.modemflash.updater.pipeline;
+
+import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.Profile;
+import io.modemflash.emulator.Profiles;
+import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.vectors.samples.ExpectedStorage;
+import io.modemflash.vectors.samples.SamplePackages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fault matrix: each way an update goes wrong ends in its own exit code, at the stage
+ * where it happened, with a message naming it; an interrupted download resumes.
+ */
+class UpdateFaultTest {
+    @TempDir
+    static Path samples;
+    static Path mc7455;
+    static Path em7565;
+    static Path edl;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeSamples() throws Exception {
+        mc7455 = SamplePackages.mc7455(samples);
+        em7565 = SamplePackages.em7565(samples);
+        edl = SamplePackages.edl(samples);
+    }
+
+    private int runs;
+
+    private EmulatedBench.Run run(Profile p, String fault, EmulatedBench.Bus bus, Path pkg, Map<Stage, Duration> t)
+            throws Exception {
+        Path where = Files.createDirectories(dir.resolve("run" + runs++));
+        try (EmulatedBench bench = new EmulatedBench(p, fault == null ? FaultPlan.NONE
+                : FaultPlan.parse(List.of(fault)), where, bus)) {
+            return bench.update(pkg, EmulatedBench.fastOptions(dir.resolve("state")).withTimeouts(t));
+        }
+    }
+
+    private static void fails(EmulatedBench.Run r, ExitCode code, Stage stage, String inMessage) {
+        assertFalse(r.result().ok());
+        assertEquals(code, r.result().exitCode(), r.result().message());
+        assertEquals(stage.label(), r.result().fields().get("stage"), r.result().message());
+        assertTrue(r.result().message().contains(inMessage), r.result().message());
+        assertEquals("end " + stage.label() + " FAILED", r.stageEvents().get(r.stageEvents().size() - 1));
+    }
+
+    @Test
+    void qmiErrorIsAProtocolFailure() throws Exception {
+        fails(run(Profiles.MC7455, "qmi-error:dms-set-firmware-preference:Internal", EmulatedBench.Bus.NORMAL,
+                mc7455, Map.of()), ExitCode.PROTOCOL, Stage.ENTER_DOWNLOAD, "Internal");
+    }
+
+    @Test
+    void noReEnumerationTimesOut() throws Exception {
+        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_REENUMERATES, mc7455,
+                Map.of(Stage.AWAIT_DOWNLOAD_DEVICE, Duration.ofMillis(300))), ExitCode.TIMEOUT,
+                Stage.AWAIT_DOWNLOAD_DEVICE, "did not re-enumerate");
+    }
+
+    @Test
+    void aNakedProgramIsAProtocolFailure() throws Exception {
+        fails(run(Profiles.EDL, "nak:program", EmulatedBench.Bus.NORMAL, edl, Map.of()), ExitCode.PROTOCOL,
+                Stage.DOWNLOAD, "program");
+    }
+
+    @Test
+    void aStallIsCutByTheStageTimeout() throws Exception {
+        fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, edl,
+                Map.of(Stage.DOWNLOAD, Duration.ofSeconds(1))), ExitCode.TIMEOUT, Stage.DOWNLOAD, "download");
+    }
+
+    @Test
+    void returningWithTheOldFirmwareIsAVerificationMismatchNamingBoth() throws Exception {
+        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, mc7455, Map.of()),
+                ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "02.33.03.00");
+        EmulatedBench.Run r = run(Profiles.EM7565, "wrong-version", EmulatedBench.Bus.NORMAL, em7565, Map.of());
+        assertEquals(ExitCode.VERIFY_MISMATCH, r.result().exitCode(), r.result().message());
+        assertTrue(r.result().message().contains(SamplePackages.EM7565_FIRMWARE), r.result().message());
+    }
+
+    @Test
+    void aModemThatNeverReturnsTimesOut() throws Exception {
+        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_RETURNS, mc7455,
+                Map.of(Stage.AWAIT_MODEM, Duration.ofMillis(300))), ExitCode.TIMEOUT, Stage.AWAIT_MODEM,
+                "nothing is on the port");
+    }
+
+    @Test
+    void aDisconnectMidDownloadFailsThenTheSameCommandResumesAndSkipsWhatWasWritten() throws Exception {
+        Path cwe = em7565.resolve(SamplePackages.EM7565_CWE);
+        long afterCwe = (Files.size(cwe) + 4095) / 4096 * 4096 + 1000; // inside the .nvu (sectors of 4096 on the link)
+        try (EmulatedBench bench = new EmulatedBench(Profiles.EM7565,
+                FaultPlan.parse(List.of("disconnect:download:" + afterCwe)), dir)) {
+            UpdateOptions opt = EmulatedBench.fastOptions(dir.resolve("state"));
+            EmulatedBench.Run first = bench.update(em7565, opt);
+            assertEquals(ExitCode.DEVICE_GONE, first.result().exitCode(), first.result().message());
+            assertEquals("download", first.result().fields().get("stage"));
+            String journal = Files.readString(dir.resolve("state/2-1.json"));
+            assertTrue(journal.contains(SamplePackages.EM7565_CWE), journal);
+
+            // the modem came back in download mode: the same command continues there
+            bench.awaitDownloadDevice();
+            EmulatedBench.Run second = bench.update(em7565, opt);
+            assertTrue(second.result().ok(), second.result().message() + "\n" + second.err());
+            assertEquals("end enter-download skipped", second.stageEvents().get(5));
+            assertTrue(second.events().stream().anyMatch(e -> e.path("event").asText().equals("image")
+                    && e.path("what").asText().equals("skipped")
+                    && e.path("image").asText().equals(SamplePackages.EM7565_CWE)), second.events().toString());
+            List<Path> stored = bench.modem.boot().images().images();
+            assertEquals(2, stored.size(), stored.toString());
+            assertArrayEquals(Files.readAllBytes(cwe), Files.readAllBytes(stored.get(0)));
+            assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_NVU)),
+                    Files.readAllBytes(stored.get(1)));
+            assertFalse(Files.exists(dir.resolve("state/2-1.json")));
+        }
+    }
+
+    @Test
+    void aDeviceFoundInDownloadModeStartsAtTheDownload() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.NONE, dir)) {
+            bench.modem.boot().enterDownloadMode();
+            bench.awaitDownloadDevice();
+            EmulatedBench.Run r = bench.update(edl, EmulatedBench.fastOptions(dir.resolve("state")));
+            assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
+            assertEquals("download", r.events().stream().filter(e -> e.path("event").asText().equals("plan"))
+                    .findFirst().orElseThrow().path("start_at").asText());
+            for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(edl).entrySet()) {
+                assertArrayEquals(e.getValue(), Files.readAllBytes(bench.modem.boot().blocks().lunFile(e.getKey())));
+            }
+        }
+    }
+}
