@@ -3,6 +3,8 @@ package io.modemflash.updater.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.ModemEvent;
+import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,9 +42,16 @@ public final class EmulateCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--fault", paramLabel = "SPEC",
-            description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage.",
-                    "e.g. qmi-error:dms-get-revision:Internal"})
+            description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage,",
+                    "disconnect:<stage>, disconnect:download:<bytes>, nak:<firehose command>, stall:<stage>, corrupt-crc,",
+                    "eat-hello, reject-programmer, reboot-old, wrong-version.",
+                    "e.g. qmi-error:dms-get-revision:Internal, disconnect:download:100000, nak:program"})
     List<String> faults = new ArrayList<>();
+
+    @Option(names = "--storage", paramLabel = "DIR",
+            description = {"Keep the modem's flash in DIR (default: a temporary directory removed on exit):",
+                    "EDL DIR/lunN.img (one sparse file per LUN), Sierra DIR/cwe/NNN-TYPE.cwe (each image as received)."})
+    Path storage;
 
     @Mixin
     OutputOptions outputOptions;
@@ -53,6 +63,43 @@ public final class EmulateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Re-enumeration and download events as their own JSON events (null for other events):
+     * usb_removed / usb_added {usb_id, mode, usb_port, usb_device, tty|qmi},
+     * download_ended {outcome, why}, firmware_running {revision, updated}.
+     */
+    static Map<String, Object> usbEvent(ModemEvent e, PtyFace face) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (e instanceof ModemEvent.UsbRemoved r) {
+            m.put("event", "usb_removed");
+            m.put("usb_id", r.usbId());
+            m.put("mode", r.downloadMode() ? "download" : "application");
+            m.put("usb_port", face.usbPort());
+        } else if (e instanceof ModemEvent.UsbAdded a) {
+            m.put("event", "usb_added");
+            m.put("usb_id", a.usbId());
+            m.put("mode", a.downloadMode() ? "download" : "application");
+            m.put("usb_port", face.usbPort());
+            m.put("usb_device", face.currentDeviceDir().toString());
+            if (a.downloadMode()) {
+                m.put("tty", face.downloadTty().toString());
+            } else {
+                m.put("qmi", face.qmiDevice().toString());
+            }
+        } else if (e instanceof ModemEvent.DownloadSessionEnded d) {
+            m.put("event", "download_ended");
+            m.put("outcome", d.outcome());
+            m.put("why", d.why());
+        } else if (e instanceof ModemEvent.FirmwareRunning f) {
+            m.put("event", "firmware_running");
+            m.put("revision", f.revision());
+            m.put("updated", f.updated());
+        } else {
+            return null;
+        }
+        return m;
+    }
+
     @Override
     public Integer call() throws Exception {
         Output out = new Output(outputOptions);
@@ -62,9 +109,11 @@ public final class EmulateCommand implements Callable<Integer> {
         try {
             p = Profiles.byName(profile);
             plan = FaultPlan.parse(faults);
-            modem = EmulatedModem.start(p, plan);
+            modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath());
         } catch (IllegalArgumentException e) {
             throw new CliFailure(ExitCode.USAGE, e.getMessage());
+        } catch (IOException e) {
+            throw new CliFailure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
         boolean tempDir = dir == null;
         Path where = tempDir ? Files.createTempDirectory("modemflash-emulator-") : dir.toAbsolutePath();
@@ -77,7 +126,12 @@ public final class EmulateCommand implements Callable<Integer> {
         modem.onEvent(e -> {
             out.trace("emulator: " + e);
             if (out.json()) {
-                out.event("modem", Map.of("what", e.getClass().getSimpleName(), "detail", e.toString()));
+                Map<String, Object> usb = usbEvent(e, face);
+                if (usb != null) {
+                    out.event((String) usb.remove("event"), usb);
+                } else {
+                    out.event("modem", Map.of("what", e.getClass().getSimpleName(), "detail", e.toString()));
+                }
             }
         });
 
@@ -107,6 +161,11 @@ public final class EmulateCommand implements Callable<Integer> {
         ready.put("usb_device", face.usbDeviceDir().toString());
         ready.put("pty", face.ptySlave().toString());
         ready.put("pid", ProcessHandle.current().pid());
+        DownloadMode dl = modem.boot().mode();
+        ready.put("download_usb_id", dl.usbId());
+        ready.put("download_protocol", dl.kind().label);
+        ready.put("download_tty", face.downloadTty().toString());
+        ready.put("storage", modem.boot().storageDir().toString());
         ObjectNode ttys = ready.putObject("ttys");
         face.ttys().forEach((name, fn) -> ttys.put(name, fn.name().toLowerCase(java.util.Locale.ROOT)));
         var faultList = ready.putArray("faults");
