@@ -33,13 +33,13 @@ import java.util.List;
  * (the modem leaves, its download personality comes on the same port with a boot tty, then
  * the modem returns), and the download-mode link handed to the pipeline in-process.
  */
-final class EmulatedBench implements Closeable {
-    static final String PORT = "2-1";
+public final class EmulatedBench implements Closeable {
+    public static final String PORT = "2-1";
 
     /** Bus behaviour to break on purpose. */
-    enum Bus { NORMAL, NEVER_REENUMERATES, NEVER_RETURNS }
+    public enum Bus { NORMAL, NEVER_REENUMERATES, NEVER_RETURNS }
 
-    final EmulatedModem modem;
+    public final EmulatedModem modem;
     final PtyFace face;
     final FakeSysfs fs;
     final Path storage;
@@ -50,16 +50,16 @@ final class EmulatedBench implements Closeable {
     private int devnum = 3;
     private volatile InMemoryLink host;
 
-    EmulatedBench(Profile profile, FaultPlan faults, Path dir) throws IOException {
+    public EmulatedBench(Profile profile, FaultPlan faults, Path dir) throws IOException {
         this(profile, faults, dir, new FakeSysfs(dir.resolve("bench")), PORT, 0, Bus.NORMAL);
     }
 
-    EmulatedBench(Profile profile, FaultPlan faults, Path dir, Bus bus) throws IOException {
+    public EmulatedBench(Profile profile, FaultPlan faults, Path dir, Bus bus) throws IOException {
         this(profile, faults, dir, new FakeSysfs(dir.resolve("bench")), PORT, 0, bus);
     }
 
     /** One of several modems on a shared tree: port "2-(index+1)", cdc-wdmINDEX, ttyUSBINDEX. */
-    EmulatedBench(Profile profile, FaultPlan faults, Path dir, FakeSysfs fs, String port, int index, Bus bus)
+    public EmulatedBench(Profile profile, FaultPlan faults, Path dir, FakeSysfs fs, String port, int index, Bus bus)
             throws IOException {
         this.profile = profile;
         this.port = port;
@@ -82,7 +82,7 @@ final class EmulatedBench implements Closeable {
     }
 
     /** Waits until the download personality is on the port (after a disconnect or a forced entry). */
-    Device awaitDownloadDevice() throws InterruptedException {
+    public Device awaitDownloadDevice() throws InterruptedException {
         return new io.modemflash.updater.discovery.PortWatcher(scanner(), port, null, null, Duration.ofMillis(10))
                 .await(io.modemflash.updater.discovery.PortWatcher.downloadMode(), "download-mode device",
                         Duration.ofSeconds(10));
