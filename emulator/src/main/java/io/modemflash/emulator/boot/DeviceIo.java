@@ -115,7 +115,11 @@ final class DeviceIo {
     }
 
     private void disconnect(String why) throws IOException, BootExit {
-        link.close();
+        if (link instanceof Unpluggable u) {
+            u.unplug();
+        } else {
+            link.close();
+        }
         throw new BootExit(BootExit.Outcome.DOWNLOAD, why);
     }
 

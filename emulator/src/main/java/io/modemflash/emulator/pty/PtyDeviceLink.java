@@ -17,8 +17,9 @@ import java.io.IOException;
  * the tty does not reset the modem); what the device writes then stays queued for the next
  * host, like data waiting in a bulk IN endpoint.
  */
-public final class PtyDeviceLink implements Link {
+public final class PtyDeviceLink implements Link, io.modemflash.emulator.boot.Unpluggable {
     private static final long IDLE_POLL_MILLIS = 10;
+    static final long LINGER_MILLIS = 1_000;
     private final Pty pty;
 
     public PtyDeviceLink(Pty pty) {
@@ -95,7 +96,31 @@ public final class PtyDeviceLink implements Link {
     }
 
     @Override
+    public void unplug() {
+        pty.close();
+    }
+
+    /**
+     * Closing the master hangs the slave up, and Linux then discards what the host has not
+     * read yet (a reset's ACK and last logs). A resetting modem takes a while to leave the
+     * bus anyway: give the host up to {@link #LINGER_MILLIS} to read and close its end.
+     */
+    @Override
     public void close() {
+        long end = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
+        try {
+            while (System.nanoTime() < end) {
+                int rev = pty.master().poll(0, 0);
+                if (rev == PosixFd.CLOSED || (rev & PosixFd.POLLHUP) != 0) {
+                    break; // no host has the tty open (any more)
+                }
+                Thread.sleep(IDLE_POLL_MILLIS);
+            }
+        } catch (IOException e) {
+            // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         pty.close();
     }
 }
