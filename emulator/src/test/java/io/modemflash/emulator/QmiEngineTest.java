@@ -37,7 +37,7 @@ class QmiEngineTest {
     private static final int DMS = QmiService.DMS;
     private EmulatedModem modem;
     private Host host;
-    private final List<ModemEvent> events = new ArrayList<>();
+    private final List<ModemEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private Host start(Profile p, FaultPlan faults) {
         modem = EmulatedModem.start(p, faults);
