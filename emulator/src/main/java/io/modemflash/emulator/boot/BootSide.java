@@ -156,7 +156,7 @@ public final class BootSide implements Closeable {
                     sessions++;
                 }
                 emit(new ModemEvent.UsbAdded(mode.usbId(), true));
-                BootExit exit = session(device, p.keepsTransferBoundaries());
+                BootExit exit = session(device, p);
                 device.close();
                 p.detachDownload();
                 emit(new ModemEvent.UsbRemoved(mode.usbId(), true));
@@ -186,8 +186,8 @@ public final class BootSide implements Closeable {
         }
     }
 
-    private BootExit session(Link device, boolean transfers) {
-        DeviceIo io = new DeviceIo(device, faults, () -> stopping, transfers);
+    private BootExit session(Link device, UsbPort p) {
+        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging);
         try {
             switch (mode.kind()) {
                 case EDL -> {
@@ -364,12 +364,12 @@ public final class BootSide implements Closeable {
             InMemoryLink.Pair pair = InMemoryLink.pair(InMemoryLink.Options.USB);
             host = pair.host();
             notifyAll();
-            InMemoryLink device = pair.device();
-            return new ClosingLink(device, this::clear);
+            return pair.device();
         }
 
-        private synchronized void clear() {
-            host = null;
+        @Override
+        public synchronized void unplugging() {
+            host = null; // a host asking for the link from now on waits for the next enumeration
         }
 
         @Override

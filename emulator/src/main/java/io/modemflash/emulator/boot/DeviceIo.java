@@ -19,12 +19,14 @@ final class DeviceIo {
     private final BootFaults faults;
     private final BooleanSupplier stopping;
     private final boolean transferBoundaries;
+    private final Runnable beforeUnplug;
     private byte[] pending = new byte[0];
     private int pendingOff;
     private long downloaded;
 
-    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries) {
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug) {
         this.link = link;
+        this.beforeUnplug = beforeUnplug;
         this.faults = faults;
         this.stopping = stopping;
         this.transferBoundaries = transferBoundaries;
@@ -115,6 +117,7 @@ final class DeviceIo {
     }
 
     private void disconnect(String why) throws IOException, BootExit {
+        beforeUnplug.run();
         if (link instanceof Unpluggable u) {
             u.unplug();
         } else {

@@ -26,4 +26,8 @@ public interface UsbPort {
     default boolean keepsTransferBoundaries() {
         return true;
     }
+
+    /** An injected disconnect is about to drop the download link (the in-process face forgets its host end first). */
+    default void unplugging() {
+    }
 }
