@@ -77,7 +77,7 @@ public final class FirehoseConnectOptions {
                 fh = new FirehoseSession(link, fo);
                 fh.onLog(l -> out.trace("device: " + l));
                 try {
-                    fh.readBanner();
+                    fh.nop(); // an idle programmer says nothing until asked
                 } catch (LinkTimeoutException e) {
                     throw new LinkTimeoutException("neither a Sahara HELLO nor a Firehose answer from "
                             + link.describe() + ": power-cycle the device into download mode");

@@ -153,7 +153,7 @@ public final class DownloadBench {
                 peak += p.getPeakUsage().getUsed();
             }
         }
-        System.out.printf(Locale.ROOT, "peak heap used %d MiB%n", peak >> 20);
+        System.out.printf(Locale.ROOT, "heap: -Xmx %d MiB; sum of per-pool peaks %d MiB (an upper bound)%n", Runtime.getRuntime().maxMemory() >> 20, peak >> 20);
     }
 
     /** A boot side whose LUN 0 holds 5 GiB (the built-in profile has 8 MiB LUNs). */
