@@ -145,6 +145,27 @@ class BootStrictnessTest {
     }
 
     @Test
+    void commandModeAnswersTheChipIdentityThenImageTransferStillWorks(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage)) {
+            Link link = edlLink(modem);
+            SaharaSession s = new SaharaSession(link);
+            s.awaitHello();
+            s.enterCommandMode();
+            SaharaSession.ChipInfo info = s.readChipInfo();
+            assertEquals(0x5A1EE025L, info.serial());
+            assertEquals(0x000CE0E1L, info.hwId().msmId());
+            assertEquals(32, info.pkHash().length);
+            assertEquals(5L, info.sblVersion());
+            assertThrows(SaharaStatusException.class, () -> s.execute(0x77));
+            s.switchMode(0); // back to image transfer: a fresh HELLO
+            SaharaSession again = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
+            again.awaitHello();
+            EdlFlashTest.flash(link, again);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+        }
+    }
+
+    @Test
     void sierraSwitchFailsWhenTheHostWroteBeforeTheHello() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565)) {
             BootHost.requestSierra(modem, SamplePackages.EM7565_FIRMWARE, SamplePackages.EM7565_CONFIG,
