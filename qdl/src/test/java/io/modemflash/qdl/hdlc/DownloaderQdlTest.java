@@ -124,4 +124,40 @@ class DownloaderQdlTest {
             assertTrue(e.getMessage().startsWith("qdl of " + spk.getFileName()), e.getMessage());
         }
     }
+
+    @Test
+    void gobiSendsAmssWithoutItsTrailerThenAppsAndUqcn() throws Exception {
+        byte[][] files = new byte[3][];
+        String[] names = {"amss.mbn", "apps.mbn", "uqcn.mbn"};
+        int[] sizes = {100_008, 60_000, 30_000};
+        for (int i = 0; i < 3; i++) {
+            files[i] = new byte[sizes[i]];
+            new Random(20 + i).nextBytes(files[i]);
+            Files.write(dir.resolve(names[i]), files[i]);
+        }
+        var pair = InMemoryLink.pair();
+        var peer = new SierraQdlSessionTest.Peer(new PeerIo(pair.device()));
+        peer.acceptHello = 5;
+        List<Integer> types = new ArrayList<>();
+        DownloadResult r;
+        try (FirmwarePackage pkg = FirmwarePackage.open(dir, Limits.defaults());
+             var t = new PeerThread(peer::run)) {
+            assertEquals(Protocol.GOBI_QDL, pkg.protocol());
+            r = new Downloader(FAST, e -> {
+                if (e instanceof DownloadEvent.ImageDone && peer.opened != null) {
+                    types.add(peer.opened.imageType());
+                }
+            }).download(pkg, pair.host());
+            t.join();
+        }
+        assertEquals(List.of(5), peer.helloVersionsSeen, "Gobi 2000 offers v5 first");
+        assertEquals(List.of(0x05, 0x06, 0x0D), types);
+        var want = new java.io.ByteArrayOutputStream();
+        want.write(files[0], 0, sizes[0] - 8);
+        want.write(files[1]);
+        want.write(files[2]);
+        assertArrayEquals(want.toByteArray(), peer.received.toByteArray());
+        assertEquals(3, r.written());
+        assertTrue(peer.reset);
+    }
 }
