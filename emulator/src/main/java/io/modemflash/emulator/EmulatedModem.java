@@ -37,11 +37,11 @@ public final class EmulatedModem implements Closeable {
     private final List<Closeable> faces = new ArrayList<>();
     private final BootSide boot;
 
-    private EmulatedModem(Profile profile, FaultPlan faults, Path storageDir) throws IOException {
+    private EmulatedModem(Profile profile, FaultPlan faults, Path storageDir, DownloadMode mode) throws IOException {
         this.profile = profile;
         this.faults = faults;
         this.qmi = new QmiEngine(profile, faults);
-        this.boot = new BootSide(profile, qmi, faults, DownloadMode.of(profile), storageDir, System.err::println);
+        this.boot = new BootSide(profile, qmi, faults, mode, storageDir, System.err::println);
     }
 
     public static EmulatedModem start(Profile profile) {
@@ -62,7 +62,16 @@ public final class EmulatedModem implements Closeable {
      * storageDir/lunN.img; Sierra: storageDir/cwe/NNN-TYPE.cwe (see emulator/README.md).
      */
     public static EmulatedModem start(Profile profile, FaultPlan faults, Path storageDir) throws IOException {
-        return new EmulatedModem(profile, faults, storageDir);
+        return new EmulatedModem(profile, faults, storageDir, DownloadMode.of(profile));
+    }
+
+    /**
+     * EDL parts with another storage, e.g. {@code DownloadMode.EMMC} (one LUN of 512-byte
+     * sectors) instead of the default UFS ({@link DownloadMode#EDL_UFS}); ignored by Sierra profiles.
+     */
+    public static EmulatedModem start(Profile profile, FaultPlan faults, Path storageDir,
+                                      io.modemflash.emulator.boot.BlockStorage.Geometry edlStorage) throws IOException {
+        return new EmulatedModem(profile, faults, storageDir, DownloadMode.of(profile, edlStorage));
     }
 
     /** The boot side: download personality, storage, in-process boot link. */

@@ -34,6 +34,18 @@ public record DownloadMode(Kind kind, int vendorId, int productId, String manufa
     public static final BlockStorage.Geometry EDL_UFS = new BlockStorage.Geometry("ufs", 4096,
             List.of(2048L, 2048L, 2048L));
 
+    /** eMMC: 512-byte sectors, one user LUN of 16 MiB. */
+    public static final BlockStorage.Geometry EMMC = new BlockStorage.Geometry("emmc", 512, List.of(32768L));
+
+    /** The EDL storage named by configure's MemoryName ("ufs" or "emmc"). */
+    public static BlockStorage.Geometry edlStorage(String memoryName) {
+        return switch (memoryName.toLowerCase(java.util.Locale.ROOT)) {
+            case "ufs" -> EDL_UFS;
+            case "emmc" -> EMMC;
+            default -> throw new IllegalArgumentException("unknown EDL storage '" + memoryName + "'; known: ufs, emmc");
+        };
+    }
+
     public String usbId() {
         return String.format("%04x:%04x", vendorId, productId);
     }

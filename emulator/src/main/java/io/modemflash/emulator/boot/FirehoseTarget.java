@@ -56,6 +56,7 @@ final class FirehoseTarget {
     private final ImageStore images;
     private final DocumentSplitter splitter = new DocumentSplitter(64 * 1024);
     private final byte[] buf = new byte[(1 << 20) + 4096];
+    private final byte[] headerBuf = new byte[CweHeader.SIZE];
     private final Set<String> supported;
     private boolean configured;
     private int configures;
@@ -161,7 +162,7 @@ final class FirehoseTarget {
             respond("NAK", configureAttrs(config.maxPayload()));
             return;
         }
-        if (asked <= 0 || (blocks != null && asked % blocks.sectorSize() != 0 && asked < blocks.sectorSize())) {
+        if (asked <= 0 || (blocks != null && asked < blocks.sectorSize())) {
             throw new Refused("MaxPayloadSizeToTargetInBytes " + asked + " is not usable");
         }
         payload = (int) asked;
@@ -306,8 +307,6 @@ final class FirehoseTarget {
         log("Image written: " + keep + " bytes");
         respond("ACK", attrs("rawmode", "false"));
     }
-
-    private final byte[] headerBuf = new byte[CweHeader.SIZE];
 
     private void erase(FirehoseElement c) throws IOException, BootExit, Refused {
         requireConfigured();

@@ -180,6 +180,25 @@ class BootFaultTest {
     }
 
     @Test
+    void qdlDisconnectMidImageStoresNothingAndASecondRunCompletes(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("disconnect:download:100000"),
+                storage)) {
+            BootHost.requestSierra(modem, SamplePackages.MC7455_FIRMWARE, SamplePackages.MC7455_CONFIG,
+                    SamplePackages.MC7455_CARRIER);
+            Link first = modem.awaitDownloadMode(WAIT);
+            assertThrows(IOException.class, () -> SierraFlashTest.flashQdl(first, spk));
+            assertTrue(modem.boot().images().images().isEmpty());
+            try (var s = Files.list(storage.resolve("cwe"))) {
+                assertEquals(0, s.count(), "no partial file left behind");
+            }
+            SierraFlashTest.flashQdl(modem.awaitDownloadMode(WAIT), spk);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            assertArrayEquals(Files.readAllBytes(spk), Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
+            assertTrue(BootHost.revision(modem).startsWith("SWI9X30C_" + SamplePackages.MC7455_FIRMWARE));
+        }
+    }
+
+    @Test
     void faultSpecsAreCheckedWhenParsed() {
         assertThrows(IllegalArgumentException.class, () -> FaultPlan.parse("stall:nowhere"));
         assertThrows(IllegalArgumentException.class, () -> FaultPlan.parse("disconnect:download:x"));

@@ -133,6 +133,30 @@ class BootStrictnessTest {
     }
 
     @Test
+    void emmcStorageHas512ByteSectorsAndEvaluatesPatchesOnItsOwnSize(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage, DownloadMode.EMMC)) {
+            Link link = edlLink(modem);
+            FirehoseSession fh = firehose(link);
+            assertThrows(FirehoseNakException.class, () -> fh.configure("ufs", false));
+            fh.configure("emmc", false);
+            byte[] data = new byte[1000];
+            Arrays.fill(data, (byte) 7);
+            fh.program(new FirehoseSession.Region(512, 2, 0, "NUM_DISK_SECTORS-2."), "x.bin", java.util.Map.of(),
+                    new java.io.ByteArrayInputStream(data), data.length, Progress.NONE);
+            fh.patch(new FirehoseSession.Patch(512, "0", 0, "8", "NUM_DISK_SECTORS-1.", "NUM_DISK_SECTORS-1.", "test"));
+            fh.power("reset", 0);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            byte[] lun0 = Files.readAllBytes(storage.resolve("lun0.img"));
+            assertEquals(32768 * 512, lun0.length);
+            byte[] expected = new byte[1024];
+            System.arraycopy(data, 0, expected, 0, data.length);
+            java.nio.ByteBuffer.wrap(expected, 512, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(32767);
+            assertArrayEquals(expected, Arrays.copyOfRange(lun0, lun0.length - 1024, lun0.length));
+            assertFalse(Files.exists(storage.resolve("lun1.img")));
+        }
+    }
+
+    @Test
     void notAnElfIsRefusedWithInvalidElfHeader() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
             Link link = edlLink(modem);

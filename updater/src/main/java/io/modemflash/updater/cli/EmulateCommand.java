@@ -53,6 +53,11 @@ public final class EmulateCommand implements Callable<Integer> {
                     "EDL DIR/lunN.img (one sparse file per LUN), Sierra DIR/cwe/NNN-TYPE.cwe (each image as received)."})
     Path storage;
 
+    @Option(names = "--edl-storage", paramLabel = "TYPE", defaultValue = "ufs",
+            description = "Storage of the edl profile: ufs (3 LUNs of 2048 x 4096-byte sectors, default) or emmc"
+                    + " (one LUN of 32768 x 512-byte sectors).")
+    String edlStorage;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -109,7 +114,8 @@ public final class EmulateCommand implements Callable<Integer> {
         try {
             p = Profiles.byName(profile);
             plan = FaultPlan.parse(faults);
-            modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath());
+            modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(),
+                    DownloadMode.edlStorage(edlStorage));
         } catch (IllegalArgumentException e) {
             throw new CliFailure(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
