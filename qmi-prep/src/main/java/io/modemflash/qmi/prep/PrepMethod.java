@@ -7,7 +7,11 @@ public enum PrepMethod {
     /** Older Sierra parts: Set Firmware ID, offline, reset. */
     FIRMWARE_ID("firmware-id"),
     /** Set Boot Image Download Mode 1 (boot and recovery), offline, reset. */
-    BOOT_IMAGE_DOWNLOAD_MODE("boot-image-download-mode");
+    BOOT_IMAGE_DOWNLOAD_MODE("boot-image-download-mode"),
+    /** Last resort for Sierra parts: AT!BOOTHOLD on the AT tty ({@link SerialFallbacks}). */
+    AT_BOOTHOLD("at-boothold"),
+    /** Last resort for Qualcomm parts: the QCDM download command on the DIAG tty ({@link SerialFallbacks}). */
+    QCDM_DOWNLOAD("qcdm-download");
 
     private final String label;
 

@@ -1,16 +1,20 @@
 package io.modemflash.updater.pipeline;
 
+import io.modemflash.qmi.QmiException;
 import io.modemflash.qmi.client.QmiDevice;
 import io.modemflash.qmi.client.QmiDeviceOptions;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.qmi.prep.NoDownloadMethodException;
 import io.modemflash.qmi.prep.NothingToDownloadException;
+import io.modemflash.qmi.prep.PrepMethod;
+import io.modemflash.qmi.prep.SerialFallbacks;
 import io.modemflash.updater.cli.CliFailure;
 import io.modemflash.updater.cli.ExitCode;
 import io.modemflash.updater.discovery.Device;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -39,8 +43,39 @@ public final class DownloadModeEntry {
         try (QmiDevice q = QmiDevice.open(device.qmiNode(), proxy, QmiDeviceOptions.defaults().withSyncOnOpen(!proxy))) {
             opened.opened(q);
             return DownloadModeSwitch.enter(q.dms(), target, new DownloadModeSwitch.Options(resetTimeout), log);
-        } catch (NothingToDownloadException | NoDownloadMethodException e) {
+        } catch (NothingToDownloadException e) {
             throw new CliFailure(ExitCode.PROTOCOL, e.getMessage(), e);
+        } catch (NoDownloadMethodException e) {
+            return lastResort(device, e, log);
         }
+    }
+
+    /** Sierra: DM on interface 0, AT on 3 (qcserial layout); Qualcomm: DIAG on interface 0. */
+    static final int SIERRA_AT_INTERFACE = 3;
+    static final int DIAG_INTERFACE = 0;
+
+    /** QMI refused every way: AT!BOOTHOLD (Sierra) or the QCDM download command (others) on the modem's tty. */
+    private static DownloadModeSwitch.Outcome lastResort(Device device, NoDownloadMethodException refused,
+                                                         Consumer<String> log) throws CliFailure {
+        boolean sierra = device.vendorId() == 0x1199;
+        int wanted = sierra ? SIERRA_AT_INTERFACE : DIAG_INTERFACE;
+        Device.Tty tty = device.ttys().stream().filter(t -> t.interfaceNumber() == wanted).findFirst().orElse(null);
+        if (tty == null) {
+            throw new CliFailure(ExitCode.PROTOCOL, refused.getMessage() + " (no " + (sierra ? "AT" : "DIAG")
+                    + " tty on interface " + wanted + " to try instead)", refused);
+        }
+        try {
+            if (sierra) {
+                log.accept("QMI refused: AT!BOOTHOLD on " + tty.node());
+                SerialFallbacks.atBootHold(tty.node(), false, Duration.ofSeconds(3));
+            } else {
+                log.accept("QMI refused: QCDM download command on " + tty.node());
+                SerialFallbacks.qcdmDownload(tty.node(), Duration.ofSeconds(3));
+            }
+        } catch (QmiException e) {
+            throw new CliFailure(ExitCode.PROTOCOL, refused.getMessage() + "; " + e.getMessage(), e);
+        }
+        return new DownloadModeSwitch.Outcome(sierra ? PrepMethod.AT_BOOTHOLD : PrepMethod.QCDM_DOWNLOAD, List.of(),
+                true, List.of(refused.getMessage()));
     }
 }

@@ -143,4 +143,65 @@ class UpdateFaultTest {
             }
         }
     }
+
+    /** Gives the bench modem a serial port on interface N whose far end the test plays. */
+    private static io.modemflash.posix.Pty serialPort(EmulatedBench bench, int iface, String name) throws Exception {
+        io.modemflash.posix.Pty pty = io.modemflash.posix.Pty.open();
+        io.modemflash.posix.Termios.makeRaw(pty.master());
+        Path ifd = bench.fs.deviceDir(EmulatedBench.PORT).resolve(EmulatedBench.PORT + ":1." + iface);
+        bench.fs.tty(ifd, name, false);
+        Files.createSymbolicLink(bench.fs.dev.resolve(name), pty.slavePath());
+        return pty;
+    }
+
+    /** Reads n bytes from the test's end of the port, answers, then puts the modem in download mode. */
+    private static java.util.concurrent.CompletableFuture<byte[]> answerThenBoot(io.modemflash.posix.Pty pty, int n,
+                                                                                 byte[] answer, EmulatedBench bench) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                byte[] got = new byte[n];
+                int have = 0;
+                while (have < n) {
+                    int r = pty.master().read(got, have, n - have, 10_000);
+                    if (r <= 0) {
+                        return java.util.Arrays.copyOf(got, have);
+                    }
+                    have += r;
+                }
+                pty.master().write(answer == null ? got : answer);
+                bench.modem.boot().enterDownloadMode();
+                return got;
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    @Test
+    void qmiRefusingEveryWaySendsTheQcdmDownloadCommandOnTheDiagPort() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.parse(List.of(
+                "qmi-error:dms-set-boot-image-download-mode:NotSupported")), dir);
+             io.modemflash.posix.Pty diag = serialPort(bench, 0, "ttyUSB5")) {
+            var modem = answerThenBoot(diag, 7, null, bench);
+            EmulatedBench.Run r = bench.update(edl, EmulatedBench.fastOptions(dir.resolve("state")));
+            assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
+            assertEquals("qcdm-download", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
+            assertArrayEquals(new byte[] {0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e}, modem.get(10,
+                    java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void qmiRefusingEveryWayOnASierraModemSendsAtBoothold() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.parse(List.of(
+                "qmi-error:dms-set-firmware-preference:InvalidQmiCommand", "qmi-error:dms-set-firmware-id:NotSupported",
+                "qmi-error:dms-set-boot-image-download-mode:NotSupported")), dir);
+             io.modemflash.posix.Pty at = serialPort(bench, 3, "ttyUSB7")) {
+            var modem = answerThenBoot(at, "AT!BOOTHOLD\r".length(), "\r\nOK\r\n".getBytes(), bench);
+            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(dir.resolve("state")));
+            assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
+            assertEquals("at-boothold", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
+            assertEquals("AT!BOOTHOLD\r", new String(modem.get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        }
+    }
 }
