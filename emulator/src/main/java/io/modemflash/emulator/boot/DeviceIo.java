@@ -104,7 +104,7 @@ final class DeviceIo {
             disconnect("injected disconnect at " + name);
         }
         if (faults.stallAt(name)) {
-            stall(name);
+            stall();
         }
     }
 
@@ -127,7 +127,7 @@ final class DeviceIo {
     }
 
     /** Stops answering: swallows whatever arrives until the host gives up and closes. */
-    private void stall(String stage) throws IOException, BootExit {
+    private void stall() throws IOException, BootExit {
         byte[] sink = new byte[64 * 1024];
         while (true) {
             read(sink, 0, sink.length);

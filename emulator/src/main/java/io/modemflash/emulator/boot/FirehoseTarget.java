@@ -10,7 +10,6 @@ import io.modemflash.qdl.firehose.FirehoseXmlException;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -561,9 +560,5 @@ final class FirehoseTarget {
         a.put("value", value);
         a.putAll(extra);
         io.write(FirehoseXml.command("response", a));
-    }
-
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -89,9 +88,5 @@ public final class ImageStore {
                 done = true;
             }
         }
-    }
-
-    static List<Path> list(Path storageDir) throws IOException {
-        return new ArrayList<>(new ImageStore(storageDir).images());
     }
 }

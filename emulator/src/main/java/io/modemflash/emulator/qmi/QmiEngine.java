@@ -276,11 +276,8 @@ public final class QmiEngine {
                 if (idx < 0) {
                     imgs.add(0, img); // newest first, as the modem lists them
                     idx = 0;
-                    for (int k = 0; k < runningIndex.length; k++) {
-                        // running indexes of this slot shift by one
-                        if (k == s && runningIndex[k] != 0xFF) {
-                            runningIndex[k]++;
-                        }
+                    while (imgs.size() > Math.max(1, slot.maxImages())) {
+                        imgs.remove(imgs.size() - 1); // a full slot drops its oldest image
                     }
                 }
                 storedImages.set(s, new ImageSlot(slot.type(), slot.maxImages(), idx, imgs));
