@@ -1,0 +1,42 @@
+package io.modemflash.updater.pipeline;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsStageAndImagesAndReadsThemBackForTheSamePackageOnly() throws Exception {
+        Journal j = Journal.of(dir, "2-1.4", "1-1.4", "aa11");
+        assertNull(j.previous());
+        j.stage(Stage.DOWNLOAD);
+        j.imageDone("a.cwe");
+        j.imageDone("a.cwe");
+        j.imageDone("b.nvu");
+        Journal.State s = Journal.of(dir, "2-1.4", "1-1.4", "aa11").previous();
+        assertEquals(new Journal.State("2-1.4", "1-1.4", "aa11", Stage.DOWNLOAD, List.of("a.cwe", "b.nvu")), s);
+        assertNull(Journal.of(dir, "2-1.4", null, "bb22").previous(), "another package starts over");
+        assertNull(Journal.of(dir, "2-1.3", null, "aa11").previous(), "another port has its own journal");
+        j.delete();
+        assertNull(Journal.of(dir, "2-1.4", null, "aa11").previous());
+    }
+
+    @Test
+    void aTornFileIsIgnoredAndNoDirectoryRecordsNothing() throws Exception {
+        Files.writeString(dir.resolve("2-1.json"), "{\"port\":\"2-1\",\"package_sha256\":\"aa");
+        assertNull(Journal.of(dir, "2-1", null, "aa").previous());
+        Journal none = Journal.of(null, "2-1", null, "aa");
+        none.stage(Stage.VERIFY);
+        none.imageDone("x");
+        assertNull(none.previous());
+        assertEquals(List.of("x"), none.imagesDone());
+    }
+}
