@@ -21,7 +21,13 @@ import java.util.concurrent.Callable;
         description = {"Switch a modem to download mode over QMI (firmware preference, Set Firmware ID or boot image "
                 + "download mode, then offline + reset) and wait for its download personality on the same USB port.",
                 "Then flash it with 'modemflash download'. Sierra modems need the versions of the firmware to download "
-                        + "(else Set Firmware ID / boot image download mode is used)."})
+                        + "(else Set Firmware ID / boot image download mode is used)."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 done (also: already running it, dry run), 2 usage, 3 device not found,",
+                "  4 device busy (or ModemManager running without --proxy), 5 bad package,",
+                "  6 protocol failure (the modem refused, e.g. nothing to download),",
+                "  7 timeout, 8 verification mismatch, 9 package for another product,",
+                "  10 device disconnected, 130 interrupted (run the same command to resume)."})
 public final class BootModeCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, paramLabel = "DEV", required = true,
             description = "The modem: /dev/cdc-wdmN, a tty of it, or a USB port path.")

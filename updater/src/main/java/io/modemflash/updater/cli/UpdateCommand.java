@@ -39,7 +39,13 @@ import java.util.concurrent.Future;
                 + "that it runs what was planned.",
                 "A modem already in download mode starts at the download; a run that was killed continues where "
                         + "it stopped when the same command is run again.",
-                "--json: JSON Lines events (stage-start, progress, stage-end, warning, one result per device)."})
+                "--json: JSON Lines events (stage-start, progress, stage-end, warning, one result per device)."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 done (also: already running it, dry run), 2 usage, 3 device not found,",
+                "  4 device busy (or ModemManager running without --proxy), 5 bad package,",
+                "  6 protocol failure (the modem refused, e.g. nothing to download),",
+                "  7 timeout, 8 verification mismatch, 9 package for another product,",
+                "  10 device disconnected, 130 interrupted (run the same command to resume)."})
 public final class UpdateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PACKAGE", description = "Firmware package: file, directory or archive.")
