@@ -28,6 +28,8 @@ import java.util.Optional;
  * <li>{@code reject-programmer}: Sahara refuses the programmer with status 0x21</li>
  * <li>{@code reboot-old}: after the download the modem boots (and reports) the old firmware</li>
  * <li>{@code wrong-version}: after the download the modem reports a version it was not given</li>
+ * <li>{@code crash-dump}: instead of its download mode the modem crashes into Sahara memory
+ * debug (05c6:900e); after the host's RESET it boots the old firmware</li>
  * </ul>
  * Stages: {@code hello}, {@code programmer}, {@code download}, {@code reset}, any Firehose
  * command ({@code configure}, {@code program}, {@code erase}, {@code patch}, ...), and the
@@ -79,6 +81,9 @@ public record FaultPlan(List<Fault> faults) {
     }
 
     public record WrongVersion() implements Fault {
+    }
+
+    public record CrashDump() implements Fault {
     }
 
     /** Stages a boot-side fault may name. */
@@ -168,10 +173,13 @@ public record FaultPlan(List<Fault> faults) {
             case "wrong-version" -> {
                 return noArgument(p, spec, new WrongVersion());
             }
+            case "crash-dump" -> {
+                return noArgument(p, spec, new CrashDump());
+            }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
                     + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage, disconnect:<stage>,"
                     + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
-                    + " reject-programmer, reboot-old, wrong-version");
+                    + " reject-programmer, reboot-old, wrong-version, crash-dump");
         }
     }
 

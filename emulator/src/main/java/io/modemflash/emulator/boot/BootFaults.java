@@ -75,6 +75,10 @@ public final class BootFaults {
         return plan.has(FaultPlan.RebootOld.class);
     }
 
+    public boolean crashDump() {
+        return plan.has(FaultPlan.CrashDump.class);
+    }
+
     public boolean wrongVersion() {
         return plan.has(FaultPlan.WrongVersion.class);
     }

@@ -110,12 +110,21 @@ public final class BootSide implements Closeable {
         start();
     }
 
-    private synchronized void start() {
+    /** Crashes: the modem re-enumerates as 05c6:900e in Sahara memory debug until the host resets it. */
+    public void enterCrashDump() {
+        start(DownloadMode.CRASH);
+    }
+
+    private void start() {
+        start(faults.crashDump() ? DownloadMode.CRASH : mode);
+    }
+
+    private synchronized void start(DownloadMode personality) {
         if (downloadMode || stopping) {
             return;
         }
         downloadMode = true;
-        worker = new Thread(this::serve, "emulator-boot-" + profile.name());
+        worker = new Thread(() -> serve(personality), "emulator-boot-" + profile.name());
         worker.setDaemon(true);
         worker.start();
     }
@@ -141,7 +150,7 @@ public final class BootSide implements Closeable {
         return true;
     }
 
-    private void serve() {
+    private void serve(DownloadMode mode) {
         try {
             port.detachApplication();
             emit(new ModemEvent.UsbRemoved(profile.usb().vidPid(), false));
@@ -156,7 +165,7 @@ public final class BootSide implements Closeable {
                     sessions++;
                 }
                 emit(new ModemEvent.UsbAdded(mode.usbId(), true));
-                BootExit exit = session(device, p);
+                BootExit exit = session(mode, device, p);
                 device.close();
                 p.detachDownload();
                 emit(new ModemEvent.UsbRemoved(mode.usbId(), true));
@@ -169,7 +178,7 @@ public final class BootSide implements Closeable {
                 }
             }
             sleep(REENUMERATION_GAP_MS);
-            boolean updated = install();
+            boolean updated = mode.kind() != DownloadMode.Kind.CRASH_DUMP && install();
             qmi.bootToApplication();
             port.attachApplication();
             emit(new ModemEvent.UsbAdded(profile.usb().vidPid(), false));
@@ -186,7 +195,7 @@ public final class BootSide implements Closeable {
         }
     }
 
-    private BootExit session(Link device, UsbPort p) {
+    private BootExit session(DownloadMode mode, Link device, UsbPort p) {
         DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging);
         try {
             switch (mode.kind()) {
@@ -199,6 +208,7 @@ public final class BootSide implements Closeable {
                     new FirehoseTarget(io, sierraFirehose(), null, images).run(false);
                 }
                 case SIERRA_QDL -> new SierraQdlTarget(io, images).run();
+                case CRASH_DUMP -> new SaharaTarget(io, edlSahara()).runMemoryDebug();
             }
             return new BootExit(BootExit.Outcome.DOWNLOAD, "device session ended");
         } catch (BootExit e) {
@@ -209,8 +219,17 @@ public final class BootSide implements Closeable {
         }
     }
 
+    /** The chip serial: EDL parts show it in hex in their product string; others get one derived from theirs. */
+    private long chipSerial() {
+        try {
+            return Long.parseLong(profile.usb().serial(), 16) & 0xffffffffL;
+        } catch (NumberFormatException e) {
+            return profile.usb().serial().hashCode() & 0xffffffffL;
+        }
+    }
+
     private SaharaTarget.Config edlSahara() {
-        long serial = Long.parseLong(profile.usb().serial(), 16);
+        long serial = chipSerial();
         byte[] pk = new byte[32];
         for (int i = 0; i < pk.length; i++) {
             pk[i] = (byte) (0xA0 + i);
@@ -221,7 +240,7 @@ public final class BootSide implements Closeable {
     private FirehoseTarget.Config edlFirehose() {
         return new FirehoseTarget.Config(mode.geometry().memoryName(), 1 << 20, false,
                 List.of("Binary build date: Nov 22 2026 @ 05:00:00", "Chip serial num: "
-                        + Long.parseLong(profile.usb().serial(), 16) + " (0x" + profile.usb().serial().toLowerCase() + ")"),
+                        + chipSerial() + String.format(" (0x%08x)", chipSerial())),
                 List.of("program", "read", "nop", "patch", "configure", "setbootablestoragedrive", "erase", "power",
                         "firmwarewrite", "getstorageinfo", "benchmark", "emmc", "ufs", "fixgpt", "getsha256digest"),
                 false, "SDX55");

@@ -21,7 +21,9 @@ public record DownloadMode(Kind kind, int vendorId, int productId, String manufa
         /** Sierra 9x50/SDX boot-and-hold: Sahara command mode 0xFF00, built-in Firehose on NAND. */
         SIERRA_FIREHOSE("sierra-firehose"),
         /** Sierra 9x15/9x30 boot-and-hold: QDL over HDLC. */
-        SIERRA_QDL("sierra-qdl");
+        SIERRA_QDL("sierra-qdl"),
+        /** A crashed Qualcomm part (05c6:900e): Sahara memory debug. */
+        CRASH_DUMP("sahara-memory-debug");
 
         public final String label;
 
@@ -49,6 +51,10 @@ public record DownloadMode(Kind kind, int vendorId, int productId, String manufa
     public String usbId() {
         return String.format("%04x:%04x", vendorId, productId);
     }
+
+    /** What any Qualcomm-based profile shows after a crash. */
+    public static final DownloadMode CRASH = new DownloadMode(Kind.CRASH_DUMP, 0x05c6, 0x900e,
+            "Qualcomm CDMA Technologies MSM", "QUSB__BULK", null, null);
 
     /** The personality of a built-in profile (by its name). */
     public static DownloadMode of(Profile p) {

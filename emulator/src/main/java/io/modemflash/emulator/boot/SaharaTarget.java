@@ -37,6 +37,46 @@ final class SaharaTarget {
     record Config(boolean sierra, long helloDelayMs, long serial, long hwId, byte[] pkHash, long sblVersion) {
     }
 
+    /**
+     * A crashed modem (05c6:900e): HELLO in memory-debug mode, the region table through
+     * MEMORY_DEBUG64, MEMORY_READ(64) of the table and regions (anything else 0x19), until
+     * the host sends RESET; then the modem reboots into application mode.
+     */
+    void runMemoryDebug() throws IOException, BootExit {
+        io.stage("hello");
+        sendHello(SaharaPacket.MODE_MEMORY_DEBUG);
+        while (true) {
+            SaharaPacket p = readPacket();
+            if (p == null) {
+                sendHello(SaharaPacket.MODE_MEMORY_DEBUG);
+            } else if (p instanceof SaharaPacket.HelloResp r) {
+                if (r.mode() != SaharaPacket.MODE_MEMORY_DEBUG) {
+                    error(0, SaharaStatus.INVALID_HOST_MODE);
+                } else {
+                    send(new SaharaPacket.MemoryDebug64(CrashDump.TABLE_ADDRESS, CrashDump.table().length));
+                }
+            } else if (p instanceof SaharaPacket.MemoryRead64 m) {
+                memoryRead(m.address(), m.length());
+            } else if (p instanceof SaharaPacket.MemoryRead m) {
+                memoryRead(m.address(), m.length());
+            } else if (p instanceof SaharaPacket.Reset) {
+                send(new SaharaPacket.ResetResp());
+                io.stage("reset");
+                throw new BootExit(BootExit.Outcome.APPLICATION, "reset after the memory dump");
+            } else {
+                error(0, SaharaStatus.INVALID_CMD);
+            }
+        }
+    }
+
+    private void memoryRead(long address, long length) throws IOException, BootExit {
+        if (length <= 0 || length > (1 << 20) || !CrashDump.readable(address, length)) {
+            error(0, SaharaStatus.INVALID_MEMORY_READ);
+            return;
+        }
+        io.write(CrashDump.read(address, (int) length));
+    }
+
     /** How Sahara ended. */
     enum Result { PROGRAMMER_LOADED, SWITCHED_TO_FIREHOSE }
 

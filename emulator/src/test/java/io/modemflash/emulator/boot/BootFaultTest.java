@@ -22,7 +22,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.modemflash.emulator.ModemEvent;
+import io.modemflash.qdl.sahara.SaharaCommands;
+import io.modemflash.qdl.sahara.SaharaPacket;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,14 +195,45 @@ class BootFaultTest {
                     SamplePackages.MC7455_CARRIER);
             Link first = modem.awaitDownloadMode(WAIT);
             assertThrows(IOException.class, () -> SierraFlashTest.flashQdl(first, spk));
+            Link second = modem.awaitDownloadMode(WAIT); // re-enumerated: the interrupted session is over
             assertTrue(modem.boot().images().images().isEmpty());
             try (var s = Files.list(storage.resolve("cwe"))) {
                 assertEquals(0, s.count(), "no partial file left behind");
             }
-            SierraFlashTest.flashQdl(modem.awaitDownloadMode(WAIT), spk);
+            SierraFlashTest.flashQdl(second, spk);
             assertTrue(modem.awaitApplicationMode(WAIT));
             assertArrayEquals(Files.readAllBytes(spk), Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
             assertTrue(BootHost.revision(modem).startsWith("SWI9X30C_" + SamplePackages.MC7455_FIRMWARE));
+        }
+    }
+
+    @Test
+    void crashDumpServesItsMemoryAndRebootsIntoTheOldFirmware(@TempDir Path storage) throws Exception {
+        List<ModemEvent> events = Collections.synchronizedList(new ArrayList<>());
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("crash-dump"), storage)) {
+            modem.onEvent(events::add);
+            String before = BootHost.revision(modem);
+            BootHost.requestSierra(modem, SamplePackages.MC7455_FIRMWARE, SamplePackages.MC7455_CONFIG,
+                    SamplePackages.MC7455_CARRIER);
+            Link link = modem.awaitDownloadMode(WAIT);
+            SaharaSession s = new SaharaSession(link);
+            assertEquals(SaharaPacket.MODE_MEMORY_DEBUG, s.awaitHello().mode());
+            List<SaharaCommands.MemoryRegion> regions = s.memoryDebugTable();
+            assertEquals(CrashDump.REGIONS.size(), regions.size());
+            SaharaCommands.MemoryRegion ocimem = regions.get(0);
+            assertEquals("OCIMEM.BIN", ocimem.fileName());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            s.dumpRegion(ocimem, out, Progress.NONE);
+            assertArrayEquals(CrashDump.read(ocimem.base(), (int) ocimem.length()), out.toByteArray());
+            SaharaCommands.MemoryRegion outside = new SaharaCommands.MemoryRegion(1, ocimem.base() + ocimem.length(),
+                    64, "x", "x.bin");
+            SaharaStatusException e = assertThrows(SaharaStatusException.class,
+                    () -> s.dumpRegion(outside, new ByteArrayOutputStream(), Progress.NONE));
+            assertEquals(SaharaStatus.INVALID_MEMORY_READ.code, e.status());
+            s.reset();
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            assertTrue(events.contains(new ModemEvent.UsbAdded("05c6:900e", true)), events.toString());
+            assertEquals(before, BootHost.revision(modem));
         }
     }
 

@@ -44,7 +44,7 @@ public final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "SPEC",
             description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage,",
                     "disconnect:<stage>, disconnect:download:<bytes>, nak:<firehose command>, stall:<stage>, corrupt-crc,",
-                    "eat-hello, reject-programmer, reboot-old, wrong-version.",
+                    "eat-hello, reject-programmer, reboot-old, wrong-version, crash-dump.",
                     "e.g. qmi-error:dms-get-revision:Internal, disconnect:download:100000, nak:program"})
     List<String> faults = new ArrayList<>();
 
