@@ -200,7 +200,17 @@ public final class Downloader {
                 case SAHARA_HELLO -> {
                     state = DeviceState.SAHARA;
                     stage("sahara", "switch to Firehose (EXECUTE 0xFF00)");
-                    s.sierraSwitchToFirehose();
+                    try {
+                        s.sierraSwitchToFirehose();
+                    } catch (SaharaStatusException e) {
+                        if (e.status() != io.modemflash.qdl.sahara.SaharaStatus.EXEC_CMD_UNSUPPORTED.code) {
+                            throw e;
+                        }
+                        throw new WrongDeviceException(link.describe() + " refuses Sierra's switch to Firehose "
+                                + "(EXECUTE 0xFF00): not a Sierra 9x50/SDX boot-and-hold, which this "
+                                + pkg.protocol().label + " package needs (or something wrote to it before its HELLO:"
+                                + " power-cycle it)");
+                    }
                     fh = new FirehoseSession(link, options.firehose(), s.takeBuffered());
                 }
                 case FIREHOSE -> {
