@@ -1,0 +1,163 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modemflash.emulator.EmulatedModem;
+import io.modemflash.emulator.FaultPlan;
+import io.modemflash.emulator.Profile;
+import io.modemflash.emulator.Profiles;
+import io.modemflash.emulator.PtyFace;
+import io.modemflash.vectors.samples.ExpectedStorage;
+import io.modemflash.vectors.samples.SamplePackages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `modemflash download` through the CLI, on the emulator's pty face (DIR/dev/ttyUSB0). */
+class DownloadCommandTest {
+    @TempDir
+    static Path samples;
+
+    @BeforeAll
+    static void writeSamples() throws Exception {
+        SamplePackages.writeAll(samples);
+    }
+
+    record Run(int code, List<JsonNode> events, String out, String err) {
+        JsonNode last() {
+            return events.get(events.size() - 1);
+        }
+
+        long count(String event) {
+            return events.stream().filter(e -> e.get("event").asText().equals(event)).count();
+        }
+    }
+
+    static Run run(String... args) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            code = Main.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{")) {
+                events.add(Output.mapper().readTree(line));
+            }
+        }
+        return new Run(code, events, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Puts the modem in download mode and waits for its ttyUSB0 of enumeration number {@code session}. */
+    static Path downloadTty(EmulatedModem modem, PtyFace face, int session) throws Exception {
+        modem.boot().enterDownloadMode();
+        Path tty = face.downloadTty();
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(tty, LinkOption.NOFOLLOW_LINKS) || modem.boot().sessions() < session) {
+            assertTrue(System.nanoTime() < end, "no ttyUSB0");
+            Thread.sleep(10);
+        }
+        return tty;
+    }
+
+    static EmulatedModem start(Profile p, Path storage, String... faults) throws Exception {
+        return EmulatedModem.start(p, faults.length == 0 ? FaultPlan.NONE : FaultPlan.parse(List.of(faults)), storage);
+    }
+
+    static void assertEdlStorage(Path storage) throws Exception {
+        for (var e : ExpectedStorage.forSample(samples.resolve(SamplePackages.EDL_DIR)).entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(storage.resolve("lun" + e.getKey() + ".img")),
+                    "LUN " + e.getKey());
+        }
+    }
+
+    @Test
+    void edlOverTheTtyWithJsonEvents(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            Run r = run("download", samples.resolve(SamplePackages.EDL_ZIP).toString(), "--tty", tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+            JsonNode result = r.last();
+            assertEquals("result", result.get("event").asText());
+            assertTrue(result.get("ok").asBoolean());
+            assertEquals("qualcomm-edl", result.get("protocol").asText());
+            assertEquals(7, result.get("images").size());
+            assertTrue(r.count("progress") >= 7, "progress events");
+            assertTrue(r.events().stream().anyMatch(e -> e.get("event").asText().equals("step")
+                    && e.get("step").asText().equals("reset")));
+            assertEquals(14, r.count("image"), "started + done for each image");
+        }
+    }
+
+    @Test
+    void em7565OverTheTty(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        Path pkg = samples.resolve(SamplePackages.EM7565_DIR);
+        try (EmulatedModem modem = start(Profiles.EM7565, storage)) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            Run r = run("download", pkg.toString(), "--tty", tty.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("flashed 2 images"), r.out());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            List<Path> stored = modem.boot().images().images();
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_CWE)), Files.readAllBytes(stored.get(0)));
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_NVU)), Files.readAllBytes(stored.get(1)));
+        }
+    }
+
+    @Test
+    void aDisconnectExitsWith10AndTheSameCommandThenCompletes(@TempDir Path dir, @TempDir Path storage)
+            throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        try (EmulatedModem modem = start(Profiles.EDL, storage, "disconnect:download:200000")) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            Run r = run("download", pkg, "--tty", tty.toString(), "--json");
+            assertEquals(ExitCode.DEVICE_GONE.code, r.code(), r.err());
+            assertFalse(r.last().get("ok").asBoolean());
+            assertEquals(1, r.err().lines().filter(l -> l.startsWith("modemflash: ")).count(), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace");
+
+            tty = downloadTty(modem, face, 2);
+            r = run("download", pkg, "--tty", tty.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
+    @Test
+    void selectorErrors(@TempDir Path dir) throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        Run r = run("download", pkg, "--tty", dir.resolve("ttyUSB9").toString());
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, r.code(), r.err());
+        assertTrue(r.err().contains("no tty"), r.err());
+        r = run("download", pkg, "--tty", "/dev/ttyUSB0", "--port", "2-1");
+        assertEquals(ExitCode.USAGE.code, r.code(), r.err());
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        r = run("download", pkg, "--tty", file.toString());
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, r.code(), r.err());
+        assertTrue(r.err().contains("not a usable tty"), r.err());
+    }
+}
