@@ -166,7 +166,11 @@ public final class BootSide implements Closeable {
                 }
                 emit(new ModemEvent.UsbAdded(mode.usbId(), true));
                 BootExit exit = session(mode, device, p);
-                device.close();
+                if (exit.outcome() == BootExit.Outcome.STOPPED && device instanceof Unpluggable u) {
+                    u.unplug(); // shutting down: no reset linger
+                } else {
+                    device.close();
+                }
                 p.detachDownload();
                 emit(new ModemEvent.UsbRemoved(mode.usbId(), true));
                 emit(new ModemEvent.DownloadSessionEnded(exit.outcome().name().toLowerCase(), exit.getMessage()));
