@@ -33,7 +33,13 @@ import java.util.concurrent.Callable;
         description = {"Flash a modem that is already in download mode, then reset it.",
                 "The package's protocol decides the flow: Sierra QDL, Sierra Sahara+Firehose,",
                 "Qualcomm EDL (Sahara programmer upload + Firehose) or Gobi QDL.",
-                "Without --port/--serial/--tty the single download-mode USB device is used."})
+                "Without --port/--serial/--tty the single download-mode USB device is used."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode or not a tty, 4 device busy,",
+                "  5 bad package, 6 the device refused (NAK, Sahara/QDL error status, rejected programmer),",
+                "  7 timeout (stall, no HELLO), 9 the device speaks another boot protocol than the package,",
+                "  10 device disconnected. Run the same command again after a failure (--skip resumes Sierra",
+                "  packages after their completed images)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     OutputOptions options;

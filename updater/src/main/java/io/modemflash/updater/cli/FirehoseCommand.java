@@ -35,6 +35,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Single Firehose operations for technicians: program, read, erase, patch, sha256, gpt, reset.",
                 "EDL devices need --programmer FILE the first time; later calls find it running."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 done, 2 usage, 3 device not found, 4 device busy, 6 the device refused,",
+                "  7 timeout, 9 wrong mode for this command, 10 device disconnected."},
         subcommands = {FirehoseCommand.Program.class, FirehoseCommand.Read.class, FirehoseCommand.Erase.class,
                 FirehoseCommand.Patch.class, FirehoseCommand.Sha256.class, FirehoseCommand.Gpt.class,
                 FirehoseCommand.Reset.class})

@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "sahara",
         mixinStandardHelpOptions = true,
         description = "Talk Sahara to a device in EDL (05c6:9008) or crash-dump (05c6:900e) mode.",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0 done, 2 usage, 3 device not found, 4 device busy, 6 the device refused,",
+                "  7 timeout, 9 wrong mode for this command, 10 device disconnected."},
         subcommands = {SaharaCommand.Info.class, SaharaCommand.Dump.class})
 public final class SaharaCommand implements Runnable {
 
