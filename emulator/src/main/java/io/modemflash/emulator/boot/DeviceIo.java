@@ -110,6 +110,9 @@ final class DeviceIo {
 
     /** Image bytes received (program data, QDL chunks): disconnect:download:N strikes here. */
     void downloaded(long n) throws IOException, BootExit {
+        if (downloaded == 0 && n > 0) {
+            stage("download"); // the first image bytes of this session arrived
+        }
         downloaded += n;
         if (faults.disconnectAfter(downloaded)) {
             disconnect("injected disconnect after " + downloaded + " image bytes");

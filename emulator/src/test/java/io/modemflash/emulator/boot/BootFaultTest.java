@@ -10,6 +10,8 @@ import io.modemflash.qdl.Progress;
 import io.modemflash.qdl.firehose.FirehoseNakException;
 import io.modemflash.qdl.firehose.FirehoseSession;
 import io.modemflash.qdl.hdlc.HdlcException;
+import io.modemflash.qdl.hdlc.QdlImage;
+import io.modemflash.qdl.hdlc.SierraQdlSession;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.LinkTimeoutException;
 import io.modemflash.qdl.sahara.SaharaImage;
@@ -234,6 +236,19 @@ class BootFaultTest {
             assertTrue(modem.awaitApplicationMode(WAIT));
             assertTrue(events.contains(new ModemEvent.UsbAdded("05c6:900e", true)), events.toString());
             assertEquals(before, BootHost.revision(modem));
+        }
+    }
+
+    @Test
+    void qdlStallAtCloseTimesTheHostOutAndKeepsNoImage(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("stall:close"), storage)) {
+            BootHost.requestSierra(modem, SamplePackages.MC7455_FIRMWARE, SamplePackages.MC7455_CONFIG,
+                    SamplePackages.MC7455_CARRIER);
+            SierraQdlSession q = new SierraQdlSession(modem.awaitDownloadMode(WAIT),
+                    SierraQdlSession.Options.DEFAULTS.withLastChunkAckTimeout(300));
+            q.begin();
+            assertThrows(LinkTimeoutException.class, () -> q.writeImage(QdlImage.cwe(spk), Progress.NONE));
+            assertTrue(modem.boot().images().images().isEmpty());
         }
     }
 
