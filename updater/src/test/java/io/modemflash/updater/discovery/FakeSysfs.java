@@ -30,7 +30,8 @@ public final class FakeSysfs {
     }
 
     /** A USB device at port ("3-1.4": bus 3, hub 3-1 port 4), with the hub port dir and link. */
-    public Path device(String port, int vid, int pid, int devnum, int interfaces, String product, String serial)
+    public synchronized Path device(String port, int vid, int pid, int devnum, int interfaces, String product,
+                                    String serial)
             throws IOException {
         Path d = deviceDir(port);
         Files.createDirectories(d);
@@ -55,7 +56,7 @@ public final class FakeSysfs {
     }
 
     /** Links the two hub ports as USB2/USB3 peers. */
-    public void peers(String port, String peerPort) throws IOException {
+    public synchronized void peers(String port, String peerPort) throws IOException {
         Path a = hubPort(port);
         Path b = hubPort(peerPort);
         Files.createDirectories(a);
@@ -64,7 +65,8 @@ public final class FakeSysfs {
         link(b.resolve("peer"), a);
     }
 
-    public Path iface(Path device, int number, int cls, int sub, int proto, String driver) throws IOException {
+    public synchronized Path iface(Path device, int number, int cls, int sub, int proto, String driver)
+            throws IOException {
         Path i = device.resolve(device.getFileName() + ":1." + number);
         Files.createDirectories(i);
         write(i, "bInterfaceNumber", String.format("%02x", number));
@@ -77,7 +79,7 @@ public final class FakeSysfs {
         return i;
     }
 
-    public void cdcWdm(Path iface, String name, boolean node) throws IOException {
+    public synchronized void cdcWdm(Path iface, String name, boolean node) throws IOException {
         Path n = iface.resolve("usbmisc/" + name);
         Files.createDirectories(n);
         write(n, "dev", "180:0");
@@ -87,7 +89,7 @@ public final class FakeSysfs {
         }
     }
 
-    public void tty(Path iface, String name, boolean node) throws IOException {
+    public synchronized void tty(Path iface, String name, boolean node) throws IOException {
         Path n = iface.resolve(name + "/tty/" + name);
         Files.createDirectories(n);
         write(n, "dev", "188:0");
@@ -105,17 +107,23 @@ public final class FakeSysfs {
     }
 
     /** Removes the device dir only: its class links and /dev nodes stay behind (stale). */
-    void unplugLeavingStaleLinks(String port) throws IOException {
+    synchronized void unplugLeavingStaleLinks(String port) throws IOException {
         delete(deviceDir(port));
     }
 
     /** Removes the device, its class links, bus link and /dev nodes (what the kernel and udev do). */
-    public void unplug(String port) throws IOException {
+    public synchronized void unplug(String port) throws IOException {
         Path d = deviceDir(port);
         for (String cls : new String[] {"class/usbmisc", "class/tty"}) {
             try (Stream<Path> s = Files.list(sys.resolve(cls))) {
                 for (Path l : s.toList()) {
-                    if (l.toRealPath().startsWith(d.toRealPath())) {
+                    Path target;
+                    try {
+                        target = l.toRealPath();
+                    } catch (IOException e) {
+                        continue; // another device's link, already dangling
+                    }
+                    if (target.startsWith(d.toRealPath())) {
                         Files.delete(l);
                         Files.deleteIfExists(dev.resolve(l.getFileName().toString()));
                     }

@@ -99,15 +99,17 @@ public final class EmulatedBench implements Closeable {
         };
     }
 
-    private synchronized void attachApplication() throws IOException {
-        var usb = profile.usb();
-        Path d = fs.device(port, usb.vendorId(), usb.productId(), devnum++, usb.interfaces().size(), usb.product(),
-                usb.serial());
-        for (Profile.UsbInterface i : usb.interfaces()) {
-            Path ifd = fs.iface(d, i.number(), i.cls(), i.subClass(), i.protocol(), i.driver());
-            if (i.function() == Profile.Function.QMI) {
-                fs.cdcWdm(ifd, "cdc-wdm" + index, false);
-                Files.createSymbolicLink(fs.dev.resolve("cdc-wdm" + index), face.ptySlave());
+    private void attachApplication() throws IOException {
+        synchronized (fs) {
+            var usb = profile.usb();
+            Path d = fs.device(port, usb.vendorId(), usb.productId(), devnum++, usb.interfaces().size(),
+                    usb.product(), usb.serial());
+            for (Profile.UsbInterface i : usb.interfaces()) {
+                Path ifd = fs.iface(d, i.number(), i.cls(), i.subClass(), i.protocol(), i.driver());
+                if (i.function() == Profile.Function.QMI) {
+                    fs.cdcWdm(ifd, "cdc-wdm" + index, false);
+                    Files.createSymbolicLink(fs.dev.resolve("cdc-wdm" + index), face.ptySlave());
+                }
             }
         }
     }
@@ -125,7 +127,7 @@ public final class EmulatedBench implements Closeable {
             InMemoryLink.Pair pair = InMemoryLink.pair(InMemoryLink.Options.USB);
             host = pair.host();
             if (bus != Bus.NEVER_REENUMERATES) {
-                synchronized (EmulatedBench.this) {
+                synchronized (fs) {
                     Path d = fs.device(port, mode.vendorId(), mode.productId(), devnum++, 1, mode.product(), null);
                     fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB" + index, true);
                 }
