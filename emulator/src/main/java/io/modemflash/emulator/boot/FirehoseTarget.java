@@ -325,25 +325,43 @@ final class FirehoseTarget {
         ack(attrs());
     }
 
-    private void read(FirehoseElement c) throws IOException, BootExit, Refused {
+    /** A region of a LUN named by a command (start_sector and num_partition_sectors required). */
+    private record Span(int lun, long first, long num) {
+    }
+
+    private Span span(FirehoseElement c) throws Refused {
         requireConfigured();
         if (blocks == null) {
-            throw new Refused("read is not supported on this target");
+            throw new Refused("<" + c.tag() + "> is not supported on this target");
         }
         int lun = lun(c);
         checkSectorSize((int) number(c, "SECTOR_SIZE_IN_BYTES"));
         long first = sector(require(c, "start_sector"), lun);
         long num = number(c, "num_partition_sectors");
         checkRange(lun, first, num);
-        respond("ACK", attrs("rawmode", "true"));
-        long total = num * blocks.sectorSize();
-        byte[] out = new byte[1 << 20];
+        return new Span(lun, first, num);
+    }
+
+    /** Something that takes a span's bytes chunk by chunk. */
+    private interface ChunkSink {
+        void accept(byte[] b, int len) throws IOException, BootExit;
+    }
+
+    private void readSpan(Span s, ChunkSink sink) throws IOException, BootExit {
+        byte[] b = new byte[1 << 20];
+        long total = s.num() * blocks.sectorSize();
         for (long done = 0; done < total; ) {
-            int n = (int) Math.min(out.length, total - done);
-            blocks.read(lun, first * blocks.sectorSize() + done, out, 0, n);
-            io.write(out, 0, n);
+            int n = (int) Math.min(b.length, total - done);
+            blocks.read(s.lun(), s.first() * blocks.sectorSize() + done, b, 0, n);
+            sink.accept(b, n);
             done += n;
         }
+    }
+
+    private void read(FirehoseElement c) throws IOException, BootExit, Refused {
+        Span s = span(c);
+        respond("ACK", attrs("rawmode", "true"));
+        readSpan(s, (b, n) -> io.write(b, 0, n));
         respond("ACK", attrs("rawmode", "false"));
     }
 
@@ -396,29 +414,14 @@ final class FirehoseTarget {
     }
 
     private void sha256(FirehoseElement c) throws IOException, BootExit, Refused {
-        requireConfigured();
-        if (blocks == null) {
-            throw new Refused("getsha256digest is not supported on this target");
-        }
-        int lun = lun(c);
-        checkSectorSize((int) number(c, "SECTOR_SIZE_IN_BYTES"));
-        long first = sector(require(c, "start_sector"), lun);
-        long num = number(c, "num_partition_sectors");
-        checkRange(lun, first, num);
+        Span s = span(c);
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        byte[] b = new byte[1 << 20];
-        long total = num * blocks.sectorSize();
-        for (long done = 0; done < total; ) {
-            int n = (int) Math.min(b.length, total - done);
-            blocks.read(lun, first * blocks.sectorSize() + done, b, 0, n);
-            md.update(b, 0, n);
-            done += n;
-        }
+        readSpan(s, (b, n) -> md.update(b, 0, n));
         log("Digest " + HexFormat.of().withUpperCase().formatHex(md.digest()));
         ack(attrs());
     }
