@@ -31,6 +31,8 @@ import static io.modemflash.qdl.firehose.FirehoseXml.attrs;
  * evaluated on the device ({@code NUM_DISK_SECTORS-N.}, {@code CRC32(sector,len)}).
  */
 final class FirehoseTarget {
+    /** MaxXMLSizeInBytes the programmer announces. */
+    static final int MAX_XML = 4096;
     private static final Pattern CRC = Pattern.compile("\\s*CRC32\\s*\\((.+),(.+)\\)\\s*", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -508,6 +510,10 @@ final class FirehoseTarget {
                 continue;
             }
             if (doc != null) {
+                if (splitter.lastLength() > MAX_XML) {
+                    nak("ERROR: XML document of " + splitter.lastLength() + " bytes exceeds MaxXMLSizeInBytes " + MAX_XML);
+                    continue;
+                }
                 List<FirehoseElement> els;
                 try {
                     els = FirehoseXml.parse(doc);
@@ -519,6 +525,11 @@ final class FirehoseTarget {
                     nak("ERROR: expected exactly one command per document, got " + els.size());
                     continue;
                 }
+                if (closes(doc, els.get(0).tag())) {
+                    // programmers parse <x/> only: <x></x> is refused
+                    nak("ERROR: <" + els.get(0).tag() + "> must be an empty element (<" + els.get(0).tag() + " .../>)");
+                    continue;
+                }
                 return els.get(0);
             }
             int n = io.read(buf, 0, buf.length);
@@ -528,6 +539,11 @@ final class FirehoseTarget {
             }
             splitter.feed(buf, 0, n);
         }
+    }
+
+    /** True when the document closes the command with an end tag ({@code </program>}). */
+    private static boolean closes(String doc, String tag) {
+        return Pattern.compile("</\\s*" + Pattern.quote(tag) + "\\s*>", Pattern.CASE_INSENSITIVE).matcher(doc).find();
     }
 
     private static boolean startsLikeXml(byte[] b, int n) {

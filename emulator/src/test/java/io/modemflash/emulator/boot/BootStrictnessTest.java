@@ -106,6 +106,19 @@ class BootStrictnessTest {
     }
 
     @Test
+    void documentsMustBeSmallAndUseEmptyElements() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
+            Link link = edlLink(modem);
+            firehose(link);
+            link.write((FirehoseXml.PROLOG + "<data><nop></nop></data>").getBytes());
+            link.write((FirehoseXml.PROLOG + "<data><nop value=\"" + "x".repeat(5000) + "\" /></data>").getBytes());
+            link.write(FirehoseXml.command("nop", attrs()));
+            List<FirehoseElement> rs = responses(link, 3).stream().filter(FirehoseElement::isResponse).toList();
+            assertEquals(List.of(false, false, true), rs.stream().map(FirehoseElement::isAck).toList());
+        }
+    }
+
+    @Test
     void storageCommandsNeedConfigureAndStayInsideTheLun() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
             Link link = edlLink(modem);
