@@ -246,6 +246,10 @@ final class FirehoseTarget {
         if (ss != 4096) {
             throw new Refused("SECTOR_SIZE_IN_BYTES " + ss + " does not match the NAND page size 4096");
         }
+        String ppb = c.attr("PAGES_PER_BLOCK");
+        if (ppb != null && !ppb.strip().equals("64")) {
+            throw new Refused("PAGES_PER_BLOCK " + ppb + " does not match the NAND geometry (64)");
+        }
         respond("ACK", attrs("rawmode", "true"));
         long total = num * ss;
         long got = 0;
