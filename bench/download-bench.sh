@@ -12,10 +12,16 @@ cd "$top"
 mvn -o -q -B -pl updater test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-cp="updater/target/test-classes:updater/target/classes:$(cat updater/target/bench.classpath)"
 dir="${BENCH_DIR:-$(mktemp -d /var/tmp/modemflash-bench.XXXXXX)}"
 keep="${BENCH_DIR:+yes}"
 trap '[ -z "$keep" ] && rm -rf "$dir"' EXIT
+# private copies: a module re-installed into ~/.m2 during the run must not pull the jars away
+rm -rf "$dir/cp" && mkdir -p "$dir/cp"
+cp -r updater/target/test-classes "$dir/cp/test-classes"
+cp -r updater/target/classes "$dir/cp/classes"
+cp="$dir/cp/test-classes:$dir/cp/classes"
+IFS=: read -ra jars < updater/target/bench.classpath || true  # no trailing newline
+for j in "${jars[@]}"; do cp "$j" "$dir/cp/"; cp="$cp:$dir/cp/$(basename "$j")"; done
 if [ ! -f "$dir/raw/modem.img" ]; then
   java -Dbench.mib="${BENCH_MIB:-1024}" -cp "$cp" io.modemflash.updater.download.DownloadBench prepare "$dir"
 fi
