@@ -20,6 +20,7 @@ public final class BlockStorage implements Closeable {
     private final Path dir;
     private final Geometry geometry;
     private final List<FileChannel> luns = new ArrayList<>();
+    private long writes;
 
     /** memoryName as configure names it ("ufs", "emmc", "nand"); sectorsPerLun one entry per LUN. */
     public record Geometry(String memoryName, int sectorSize, List<Long> sectorsPerLun) {
@@ -93,6 +94,7 @@ public final class BlockStorage implements Closeable {
         while (b.hasRemaining()) {
             ch.write(b, byteOffset + b.position() - off);
         }
+        writes++;
     }
 
     public synchronized void read(int lun, long byteOffset, byte[] dst, int off, int len) throws IOException {
@@ -104,6 +106,11 @@ public final class BlockStorage implements Closeable {
                 throw new IOException("short read of " + lunFile(lun));
             }
         }
+    }
+
+    /** How many writes (programs, erases, patches) storage has seen since it was opened. */
+    public synchronized long writes() {
+        return writes;
     }
 
     /** Writes zeros (an erase of eMMC/UFS reads back as zeros). */

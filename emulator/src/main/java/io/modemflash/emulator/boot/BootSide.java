@@ -151,6 +151,7 @@ public final class BootSide implements Closeable {
     }
 
     private void serve(DownloadMode mode) {
+        long writtenBefore = written();
         try {
             port.detachApplication();
             emit(new ModemEvent.UsbRemoved(profile.usb().vidPid(), false));
@@ -182,7 +183,8 @@ public final class BootSide implements Closeable {
                 }
             }
             sleep(REENUMERATION_GAP_MS);
-            boolean updated = mode.kind() != DownloadMode.Kind.CRASH_DUMP && install();
+            // nothing written: the modem boots what it ran before
+            boolean updated = mode.kind() != DownloadMode.Kind.CRASH_DUMP && written() != writtenBefore && install();
             qmi.bootToApplication();
             port.attachApplication();
             emit(new ModemEvent.UsbAdded(profile.usb().vidPid(), false));
@@ -256,6 +258,15 @@ public final class BootSide implements Closeable {
     }
 
     // ------------------------------------------------------------------ after the download
+
+    /** A number that changes whenever the download writes flash. */
+    private long written() {
+        try {
+            return blocks != null ? blocks.writes() : images.images().size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
 
     /** Makes the QMI side report what storage now holds; false when nothing changed. */
     private boolean install() throws IOException {

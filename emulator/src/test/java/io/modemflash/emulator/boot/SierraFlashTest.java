@@ -113,4 +113,16 @@ class SierraFlashTest {
             assertEquals(EM7565_CARRIER, swi.carrier());
         }
     }
+
+    @Test
+    void aResetWithoutImagesBootsTheOldFirmware() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            String before = BootHost.revision(modem);
+            BootHost.requestSierra(modem, MC7455_FIRMWARE, MC7455_CONFIG, MC7455_CARRIER);
+            flashQdl(modem.awaitDownloadMode(WAIT));
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            assertEquals(before, BootHost.revision(modem));
+            assertTrue(modem.boot().images().images().isEmpty());
+        }
+    }
 }
