@@ -33,16 +33,8 @@ public final class BootModeCommand implements Callable<Integer> {
             description = "The modem: /dev/cdc-wdmN, a tty of it, or a USB port path.")
     String device;
 
-    @Option(names = "--firmware-version", paramLabel = "V") String firmwareVersion;
-    @Option(names = "--config-version", paramLabel = "V") String configVersion;
-    @Option(names = "--carrier", paramLabel = "C") String carrier;
-    @Option(names = "--storage-index", paramLabel = "N") Integer storageIndex;
-
-    @Option(names = "--override-download", description = "Ask for a download even if the modem stores that version.")
-    boolean overrideDownload;
-
-    @Option(names = "--proxy", description = "Talk QMI through qmi-proxy.")
-    boolean proxy;
+    @Mixin
+    UpdateTargetOptions targetOptions;
 
     @Option(names = "--wait", paramLabel = "SECONDS", description = "How long to wait for the download-mode device (default ${DEFAULT-VALUE}; 0: do not wait).")
     long waitSeconds = 120;
@@ -66,10 +58,9 @@ public final class BootModeCommand implements Callable<Integer> {
             out.event("result", result(d, null));
             return ExitCode.OK.code;
         }
-        FirmwareTarget target = new FirmwareTarget(firmwareVersion, configVersion, carrier, overrideDownload,
-                storageIndex);
+        FirmwareTarget target = targetOptions.target();
         PortWatcher watcher = new PortWatcher(scanner, d, Duration.ofMillis(pollMs)); // before the reset
-        DownloadModeSwitch.Outcome o = DownloadModeEntry.enter(d, target, proxy, Duration.ofSeconds(5),
+        DownloadModeSwitch.Outcome o = DownloadModeEntry.enter(d, target, targetOptions.proxy, Duration.ofSeconds(5),
                 m -> out.trace(m), q -> { });
         out.text(d.port() + ": reset into download mode (" + o.method().label()
                 + (o.toDownload().isEmpty() ? "" : ", modem asks for " + String.join(" + ", o.toDownloadNames()))

@@ -61,25 +61,6 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and stop; nothing on the modem changes.")
     boolean dryRun;
 
-    @Option(names = "--override-download",
-            description = "Download even a version the modem already stores (firmware preference override).")
-    boolean overrideDownload;
-
-    @Option(names = "--firmware-version", paramLabel = "V", description = "Firmware version to ask for (default: from the package).")
-    String firmwareVersion;
-
-    @Option(names = "--config-version", paramLabel = "V", description = "Config (PRI) version (default: from the package).")
-    String configVersion;
-
-    @Option(names = "--carrier", paramLabel = "C", description = "Carrier (case matters: GENERIC; default: from the package).")
-    String carrier;
-
-    @Option(names = "--storage-index", paramLabel = "N", description = "Modem storage index for the new firmware (Sierra).")
-    Integer storageIndex;
-
-    @Option(names = "--proxy", description = "Talk QMI through qmi-proxy (shares the port with ModemManager and others).")
-    boolean proxy;
-
     @Option(names = "--force", description = "Flash a package made for another product.")
     boolean force;
 
@@ -105,6 +86,9 @@ public final class UpdateCommand implements Callable<Integer> {
     int modemRetries = 12;
 
     @Mixin
+    UpdateTargetOptions target;
+
+    @Mixin
     OutputOptions outputOptions;
 
     @Mixin
@@ -117,7 +101,7 @@ public final class UpdateCommand implements Callable<Integer> {
         DeviceScanner scanner = rootOptions.scanner();
         List<Device> targets = targets(scanner);
         if (!dryRun && rootOptions.roots().sys().equals(Path.of("/sys")) && ModemManagerCheck.running()) {
-            if (!proxy) {
+            if (!target.proxy) {
                 throw new CliFailure(ExitCode.DEVICE_BUSY, ModemManagerCheck.advice(false));
             }
             out.event("warning", Map.of("message", ModemManagerCheck.advice(true)));
@@ -197,8 +181,8 @@ public final class UpdateCommand implements Callable<Integer> {
             }
         }
         return UpdateOptions.defaults()
-                .withFlags(dryRun, overrideDownload, proxy, force, skipVerify)
-                .withVersions(firmwareVersion, configVersion, carrier, storageIndex)
+                .withFlags(dryRun, target.overrideDownload, target.proxy, force, skipVerify)
+                .withVersions(target.firmwareVersion, target.configVersion, target.carrier, target.storageIndex)
                 .withTimeouts(t)
                 .withPolling(Duration.ofMillis(pollMs), Duration.ofMillis(modemRetryMs), modemRetries)
                 .withStateDir(stateDir != null ? stateDir : Journal.defaultDir());

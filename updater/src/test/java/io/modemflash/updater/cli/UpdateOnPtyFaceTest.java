@@ -6,6 +6,7 @@ import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
+import io.modemflash.updater.pipeline.Samples;
 import io.modemflash.updater.pipeline.Stage;
 import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
@@ -28,19 +29,15 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class UpdateOnPtyFaceTest {
     @TempDir
-    static Path samples;
-    static Path mc7455;
-    static Path em7565;
-    static Path edl;
+    static Path sampleDir;
+    static Samples samples;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void writeSamples() throws Exception {
-        mc7455 = SamplePackages.mc7455(samples);
-        em7565 = SamplePackages.em7565(samples);
-        edl = SamplePackages.edl(samples);
+        samples = Samples.write(sampleDir);
     }
 
     private UpdateCommandTest.Run update(Profile profile, Path pkg, Path storage) throws Exception {
@@ -81,28 +78,28 @@ class UpdateOnPtyFaceTest {
     @Test
     void mc7455() throws Exception {
         Path storage = dir.resolve("storage");
-        UpdateCommandTest.Run r = update(Profiles.MC7455, mc7455, storage);
+        UpdateCommandTest.Run r = update(Profiles.MC7455, samples.mc7455(), storage);
         assertEquals(SamplePackages.MC7455_FIRMWARE, verifyEnd(r).path("firmware").asText());
-        assertArrayEquals(Files.readAllBytes(mc7455), Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
+        assertArrayEquals(Files.readAllBytes(samples.mc7455()), Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
     }
 
     @Test
     void em7565() throws Exception {
         Path storage = dir.resolve("storage");
-        UpdateCommandTest.Run r = update(Profiles.EM7565, em7565, storage);
+        UpdateCommandTest.Run r = update(Profiles.EM7565, samples.em7565(), storage);
         assertEquals(SamplePackages.EM7565_FIRMWARE, verifyEnd(r).path("firmware").asText());
-        assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_CWE)),
+        assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_CWE)),
                 Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
-        assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_NVU)),
+        assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_NVU)),
                 Files.readAllBytes(storage.resolve("cwe/002-NVUP.cwe")));
     }
 
     @Test
     void edl() throws Exception {
         Path storage = dir.resolve("storage");
-        UpdateCommandTest.Run r = update(Profiles.EDL, edl, storage);
+        UpdateCommandTest.Run r = update(Profiles.EDL, samples.edl(), storage);
         assertTrue(verifyEnd(r).path("revision").asText().contains("MPSS.AT.4.0-00042-SDX_GEN_PACK-1"));
-        for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(edl).entrySet()) {
+        for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(samples.edl()).entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(storage.resolve("lun" + e.getKey() + ".img")),
                     "LUN " + e.getKey());
         }

@@ -24,19 +24,15 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class UpdateFaultTest {
     @TempDir
-    static Path samples;
-    static Path mc7455;
-    static Path em7565;
-    static Path edl;
+    static Path sampleDir;
+    static Samples samples;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void writeSamples() throws Exception {
-        mc7455 = SamplePackages.mc7455(samples);
-        em7565 = SamplePackages.em7565(samples);
-        edl = SamplePackages.edl(samples);
+        samples = Samples.write(sampleDir);
     }
 
     private int runs;
@@ -61,60 +57,64 @@ class UpdateFaultTest {
     @Test
     void qmiErrorIsAProtocolFailure() throws Exception {
         fails(run(Profiles.MC7455, "qmi-error:dms-set-firmware-preference:Internal", EmulatedBench.Bus.NORMAL,
-                mc7455, Map.of()), ExitCode.PROTOCOL, Stage.ENTER_DOWNLOAD, "Internal");
+                samples.mc7455(), Map.of()), ExitCode.PROTOCOL, Stage.ENTER_DOWNLOAD, "Internal");
     }
 
     @Test
     void noReEnumerationTimesOut() throws Exception {
-        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_REENUMERATES, mc7455,
+        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_REENUMERATES, samples.mc7455(),
                 Map.of(Stage.AWAIT_DOWNLOAD_DEVICE, Duration.ofMillis(300))), ExitCode.TIMEOUT,
                 Stage.AWAIT_DOWNLOAD_DEVICE, "did not re-enumerate");
     }
 
     @Test
     void aNakedProgramIsAProtocolFailure() throws Exception {
-        fails(run(Profiles.EDL, "nak:program", EmulatedBench.Bus.NORMAL, edl, Map.of()), ExitCode.PROTOCOL,
+        fails(run(Profiles.EDL, "nak:program", EmulatedBench.Bus.NORMAL, samples.edl(), Map.of()), ExitCode.PROTOCOL,
                 Stage.DOWNLOAD, "program");
     }
 
     @Test
     void aStallIsCutByTheStageTimeout() throws Exception {
-        fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, edl,
+        fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, samples.edl(),
                 Map.of(Stage.DOWNLOAD, Duration.ofSeconds(1))), ExitCode.TIMEOUT, Stage.DOWNLOAD, "download");
     }
 
     @Test
     void returningWithTheOldFirmwareIsAVerificationMismatchNamingBoth() throws Exception {
-        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, mc7455, Map.of()),
+        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(), Map.of()),
                 ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "02.33.03.00");
-        EmulatedBench.Run r = run(Profiles.EM7565, "wrong-version", EmulatedBench.Bus.NORMAL, em7565, Map.of());
+        EmulatedBench.Run r = run(Profiles.EM7565, "wrong-version", EmulatedBench.Bus.NORMAL, samples.em7565(), Map.of());
         assertEquals(ExitCode.VERIFY_MISMATCH, r.result().exitCode(), r.result().message());
         assertTrue(r.result().message().contains(SamplePackages.EM7565_FIRMWARE), r.result().message());
     }
 
     @Test
     void aModemThatNeverReturnsTimesOut() throws Exception {
-        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_RETURNS, mc7455,
+        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_RETURNS, samples.mc7455(),
                 Map.of(Stage.AWAIT_MODEM, Duration.ofMillis(300))), ExitCode.TIMEOUT, Stage.AWAIT_MODEM,
                 "nothing is on the port");
     }
 
     @Test
     void aDisconnectMidDownloadFailsThenTheSameCommandResumesAndSkipsWhatWasWritten() throws Exception {
-        Path cwe = em7565.resolve(SamplePackages.EM7565_CWE);
+        Path cwe = samples.em7565().resolve(SamplePackages.EM7565_CWE);
         long afterCwe = (Files.size(cwe) + 4095) / 4096 * 4096 + 1000; // inside the .nvu (sectors of 4096 on the link)
         try (EmulatedBench bench = new EmulatedBench(Profiles.EM7565,
                 FaultPlan.parse(List.of("disconnect:download:" + afterCwe)), dir)) {
             UpdateOptions opt = EmulatedBench.fastOptions(dir.resolve("state"));
-            EmulatedBench.Run first = bench.update(em7565, opt);
+            EmulatedBench.Run first = bench.update(samples.em7565(), opt);
             assertEquals(ExitCode.DEVICE_GONE, first.result().exitCode(), first.result().message());
             assertEquals("download", first.result().fields().get("stage"));
             String journal = Files.readString(dir.resolve("state/2-1.json"));
             assertTrue(journal.contains(SamplePackages.EM7565_CWE), journal);
 
-            // the modem came back in download mode: the same command continues there
+            // the modem came back in download mode (its second enumeration there): the same command continues
+            for (int i = 0; i < 1000 && bench.modem.boot().sessions() < 2; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, bench.modem.boot().sessions());
             bench.awaitDownloadDevice();
-            EmulatedBench.Run second = bench.update(em7565, opt);
+            EmulatedBench.Run second = bench.update(samples.em7565(), opt);
             assertTrue(second.result().ok(), second.result().message() + "\n" + second.err());
             assertEquals("end enter-download skipped", second.stageEvents().get(5));
             assertTrue(second.events().stream().anyMatch(e -> e.path("event").asText().equals("image")
@@ -123,7 +123,7 @@ class UpdateFaultTest {
             List<Path> stored = bench.modem.boot().images().images();
             assertEquals(2, stored.size(), stored.toString());
             assertArrayEquals(Files.readAllBytes(cwe), Files.readAllBytes(stored.get(0)));
-            assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_NVU)),
+            assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_NVU)),
                     Files.readAllBytes(stored.get(1)));
             assertFalse(Files.exists(dir.resolve("state/2-1.json")));
         }
@@ -134,11 +134,11 @@ class UpdateFaultTest {
         try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.NONE, dir)) {
             bench.modem.boot().enterDownloadMode();
             bench.awaitDownloadDevice();
-            EmulatedBench.Run r = bench.update(edl, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.edl(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals("download", r.events().stream().filter(e -> e.path("event").asText().equals("plan"))
                     .findFirst().orElseThrow().path("start_at").asText());
-            for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(edl).entrySet()) {
+            for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(samples.edl()).entrySet()) {
                 assertArrayEquals(e.getValue(), Files.readAllBytes(bench.modem.boot().blocks().lunFile(e.getKey())));
             }
         }
@@ -183,7 +183,7 @@ class UpdateFaultTest {
                 "qmi-error:dms-set-boot-image-download-mode:NotSupported")), dir);
              io.modemflash.posix.Pty diag = serialPort(bench, 0, "ttyUSB5")) {
             var modem = answerThenBoot(diag, 7, null, bench);
-            EmulatedBench.Run r = bench.update(edl, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.edl(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals("qcdm-download", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
             assertArrayEquals(new byte[] {0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e}, modem.get(10,
@@ -198,7 +198,7 @@ class UpdateFaultTest {
                 "qmi-error:dms-set-boot-image-download-mode:NotSupported")), dir);
              io.modemflash.posix.Pty at = serialPort(bench, 3, "ttyUSB7")) {
             var modem = answerThenBoot(at, "AT!BOOTHOLD\r".length(), "\r\nOK\r\n".getBytes(), bench);
-            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals("at-boothold", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
             assertEquals("AT!BOOTHOLD\r", new String(modem.get(10, java.util.concurrent.TimeUnit.SECONDS)));

@@ -21,19 +21,15 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The whole pipeline against emulated modems on a sysfs bench, with the sample packages. */
 class UpdatePipelineTest {
     @TempDir
-    static Path samples;
-    static Path mc7455;
-    static Path em7565;
-    static Path edl;
+    static Path sampleDir;
+    static Samples samples;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void writeSamples() throws Exception {
-        mc7455 = SamplePackages.mc7455(samples);
-        em7565 = SamplePackages.em7565(samples);
-        edl = SamplePackages.edl(samples);
+        samples = Samples.write(sampleDir);
     }
 
     static List<String> fullRun() {
@@ -50,14 +46,14 @@ class UpdatePipelineTest {
     @Test
     void mc7455UpdatesOverSierraQdlAndRunsTheNewFirmware() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals(fullRun(), r.stageEvents());
             assertEquals("firmware-preference", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
             assertEquals("1199:9070", r.stageEnd(Stage.AWAIT_DOWNLOAD_DEVICE).path("usb_id").asText());
             assertEquals("02.38.00.00", r.stageEnd(Stage.VERIFY).path("firmware").asText());
             assertEquals("002.079_000", r.stageEnd(Stage.VERIFY).path("config").asText());
-            Path spk = mc7455; // SamplePackages.mc7455 returns the .spk itself
+            Path spk = samples.mc7455(); // SamplePackages.mc7455 returns the .spk itself
             assertEquals(List.of(bench.storage.resolve("cwe/001-SPKG.cwe")), bench.modem.boot().images().images());
             assertArrayEquals(Files.readAllBytes(spk), Files.readAllBytes(bench.storage.resolve("cwe/001-SPKG.cwe")));
             assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
@@ -69,16 +65,16 @@ class UpdatePipelineTest {
     @Test
     void em7565UpdatesOverSierraFirehoseWithBothFiles() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.EM7565, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(em7565, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.em7565(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals(fullRun(), r.stageEvents());
             assertEquals("1199:9090", r.stageEnd(Stage.AWAIT_DOWNLOAD_DEVICE).path("usb_id").asText());
             assertEquals(SamplePackages.EM7565_FIRMWARE, r.stageEnd(Stage.VERIFY).path("firmware").asText());
             List<Path> stored = bench.modem.boot().images().images();
             assertEquals(2, stored.size());
-            assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_CWE)),
+            assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_CWE)),
                     Files.readAllBytes(stored.get(0)));
-            assertArrayEquals(Files.readAllBytes(em7565.resolve(SamplePackages.EM7565_NVU)),
+            assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_NVU)),
                     Files.readAllBytes(stored.get(1)));
         }
     }
@@ -86,14 +82,14 @@ class UpdatePipelineTest {
     @Test
     void edlUpdatesThroughSaharaAndFirehoseAndTheLunsHoldThePackage() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(edl, EmulatedBench.fastOptions(dir.resolve("state")));
+            EmulatedBench.Run r = bench.update(samples.edl(), EmulatedBench.fastOptions(dir.resolve("state")));
             assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
             assertEquals(fullRun(), r.stageEvents());
             assertEquals("boot-image-download-mode", r.stageEnd(Stage.ENTER_DOWNLOAD).path("method").asText());
             assertEquals("05c6:9008", r.stageEnd(Stage.AWAIT_DOWNLOAD_DEVICE).path("usb_id").asText());
             assertTrue(r.stageEnd(Stage.VERIFY).path("revision").asText().contains("MPSS.AT.4.0-00042-SDX_GEN_PACK-1"),
                     r.stageEnd(Stage.VERIFY).toString());
-            Map<Integer, byte[]> expected = ExpectedStorage.forSample(edl);
+            Map<Integer, byte[]> expected = ExpectedStorage.forSample(samples.edl());
             for (Map.Entry<Integer, byte[]> e : expected.entrySet()) {
                 assertArrayEquals(e.getValue(), Files.readAllBytes(bench.modem.boot().blocks().lunFile(e.getKey())),
                         "LUN " + e.getKey());
@@ -104,7 +100,7 @@ class UpdatePipelineTest {
     @Test
     void dryRunPrintsThePlanAndTouchesNothing() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(dir.resolve("state"))
+            EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(dir.resolve("state"))
                     .withFlags(true, false, false, false, false));
             assertTrue(r.result().ok());
             assertEquals("enter-download", r.events().stream().filter(e -> e.path("event").asText().equals("plan"))
@@ -121,11 +117,11 @@ class UpdatePipelineTest {
     @Test
     void aPackageForAnotherProductIsRefusedUnlessForced() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(em7565, EmulatedBench.fastOptions(null));
+            EmulatedBench.Run r = bench.update(samples.em7565(), EmulatedBench.fastOptions(null));
             assertEquals(ExitCode.WRONG_DEVICE, r.result().exitCode());
             assertTrue(r.result().message().contains("9X50"), r.result().message());
             assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
-            EmulatedBench.Run forced = bench.update(em7565, EmulatedBench.fastOptions(null)
+            EmulatedBench.Run forced = bench.update(samples.em7565(), EmulatedBench.fastOptions(null)
                     .withFlags(true, false, false, true, false));
             assertTrue(forced.result().ok(), forced.result().message());
         }
@@ -134,7 +130,7 @@ class UpdatePipelineTest {
     @Test
     void alreadyRunningTheFirmwareIsReportedAndNothingIsFlashed() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(null)
+            EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(null)
                     .withVersions("02.33.03.00", "002.072_000", "GENERIC", null));
             assertTrue(r.result().ok());
             assertEquals(Boolean.TRUE, r.result().fields().get("already_running"));
@@ -146,7 +142,7 @@ class UpdatePipelineTest {
     @Test
     void aStoredButNotRunningVersionFailsWithTheOverrideAdvice() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
-            EmulatedBench.Run r = bench.update(mc7455, EmulatedBench.fastOptions(null)
+            EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(null)
                     .withVersions("02.30.01.01", "002.068_000", "ATT", null));
             assertEquals(ExitCode.PROTOCOL, r.result().exitCode());
             assertTrue(r.result().message().contains("--override-download"), r.result().message());
