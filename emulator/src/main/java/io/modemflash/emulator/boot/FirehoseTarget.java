@@ -246,6 +246,10 @@ final class FirehoseTarget {
         if (ss != 4096) {
             throw new Refused("SECTOR_SIZE_IN_BYTES " + ss + " does not match the NAND page size 4096");
         }
+        String name = c.attr("filename");
+        if (name == null || !name.toLowerCase(Locale.ROOT).endsWith(".cwe")) {
+            throw new Refused("filename \"" + name + "\" is not a .cwe image");
+        }
         String ppb = c.attr("PAGES_PER_BLOCK");
         if (ppb != null && !ppb.strip().equals("64")) {
             throw new Refused("PAGES_PER_BLOCK " + ppb + " does not match the NAND geometry (64)");
