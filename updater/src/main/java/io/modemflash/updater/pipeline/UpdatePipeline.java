@@ -363,6 +363,9 @@ public final class UpdatePipeline {
                     out.note("modemflash: cannot write the resume journal: " + ex.getMessage());
                 }
                 stageEvent("image", Map.of("image", d.image(), "what", "done", "bytes", d.bytes()));
+                if (!out.json() && !humanProgress) {
+                    out.note(port + ": " + d.image() + " written (" + d.bytes() + " bytes)");
+                }
             } else if (e instanceof DownloadEvent.ImageSkipped s) {
                 stageEvent("image", Map.of("image", s.image(), "what", "skipped", "reason", s.reason()));
             } else if (e instanceof DownloadEvent.Warning w) {

@@ -110,4 +110,21 @@ class DeviceScannerTest {
             }
         }
     }
+
+    @Test
+    void followsThePtyFaceIntoEdlAndBack() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
+            PtyFace face = modem.publishPty(dir);
+            DeviceScanner scanner = new DeviceScanner(SystemRoots.of(dir, dir));
+            Device app = scanner.find(face.qmiDevice().toString()).orElseThrow();
+            modem.boot().enterDownloadMode();
+            Device dl = new PortWatcher(scanner, app, java.time.Duration.ofMillis(10))
+                    .await(PortWatcher.downloadMode(), "EDL device", java.time.Duration.ofSeconds(20));
+            assertEquals("05c6:9008", dl.vidPid());
+            assertEquals(BootProtocol.SAHARA, dl.protocol());
+            assertEquals("5A1EE025", dl.serial());
+            assertEquals(face.downloadTty(), dl.downloadTty().node());
+            assertNotEquals(app.devnum(), dl.devnum());
+        }
+    }
 }
