@@ -21,9 +21,6 @@ import io.modemflash.qdl.sahara.SaharaImage;
 import io.modemflash.qdl.sahara.SaharaSession;
 
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,13 +144,12 @@ public final class DownloadBench {
                 }
             }
         }
-        long peak = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                peak += p.getPeakUsage().getUsed();
-            }
-        }
-        System.out.printf(Locale.ROOT, "heap: -Xmx %d MiB; sum of per-pool peaks %d MiB (an upper bound)%n", Runtime.getRuntime().maxMemory() >> 20, peak >> 20);
+        // The bound itself is the figure: every run above completed under -Xmx. (Pool peaks say
+        // little here: G1 puts the 1 MiB transfer buffers straight into old regions as humongous.)
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf(Locale.ROOT, "heap: all runs completed with -Xmx %d MiB; live after GC %d MiB%n",
+                rt.maxMemory() >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
 
     /** A boot side whose LUN 0 holds 5 GiB (the built-in profile has 8 MiB LUNs). */
