@@ -147,7 +147,7 @@ public final class BootSide implements Closeable {
             }
             wait(Math.max(1, left / 1_000_000));
         }
-        return true;
+        return qmi.phase() == QmiEngine.Phase.APPLICATION; // false when the boot side failed
     }
 
     private void serve(DownloadMode mode) {
@@ -174,7 +174,7 @@ public final class BootSide implements Closeable {
                 }
                 p.detachDownload();
                 emit(new ModemEvent.UsbRemoved(mode.usbId(), true));
-                emit(new ModemEvent.DownloadSessionEnded(exit.outcome().name().toLowerCase(), exit.getMessage()));
+                emit(new ModemEvent.DownloadSessionEnded(exit.outcome().name().toLowerCase(java.util.Locale.ROOT), exit.getMessage()));
                 if (exit.outcome() == BootExit.Outcome.STOPPED) {
                     return;
                 }
