@@ -91,6 +91,15 @@ public final class BootSide implements Closeable {
         return images;
     }
 
+    /**
+     * How the in-process link behaves: {@link InMemoryLink.Options#USB} (default: one transfer
+     * per read, ZLPs) or {@link InMemoryLink.Options#TTY} (a byte stream, as through qcserial).
+     * Applies from the next enumeration.
+     */
+    public void inProcessLink(InMemoryLink.Options options) {
+        inProcess.options = options;
+    }
+
     /** Replaces the in-process face (the pty face takes over the bus). */
     public void usePort(UsbPort p) {
         this.port = p == null ? inProcess : p;
@@ -384,8 +393,9 @@ public final class BootSide implements Closeable {
         }
     }
 
-    /** The in-process face: in-memory links, USB model (one transfer per read, 512-byte packets). */
+    /** The in-process face: in-memory links, USB model by default (one transfer per read, 512-byte packets). */
     private static final class InProcessPort implements UsbPort {
+        private volatile InMemoryLink.Options options = InMemoryLink.Options.USB;
         private InMemoryLink host;
         private boolean shut;
 
@@ -395,10 +405,15 @@ public final class BootSide implements Closeable {
 
         @Override
         public synchronized Link attachDownload(DownloadMode mode) {
-            InMemoryLink.Pair pair = InMemoryLink.pair(InMemoryLink.Options.USB);
+            InMemoryLink.Pair pair = InMemoryLink.pair(options);
             host = pair.host();
             notifyAll();
             return pair.device();
+        }
+
+        @Override
+        public boolean keepsTransferBoundaries() {
+            return options.transferBoundaries();
         }
 
         @Override

@@ -97,4 +97,18 @@ class EdlFlashTest {
             assertTrue(events.contains(new ModemEvent.UsbAdded("05c6:90db", false)));
         }
     }
+
+    @Test
+    void theSameFlashWorksOverAByteStreamLink(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage)) {
+            modem.boot().inProcessLink(io.modemflash.qdl.link.InMemoryLink.Options.TTY);
+            modem.boot().enterDownloadMode();
+            flash(modem.awaitDownloadMode(WAIT));
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            for (var e : ExpectedStorage.forSample(edl).entrySet()) {
+                assertArrayEquals(e.getValue(), Files.readAllBytes(storage.resolve("lun" + e.getKey() + ".img")));
+            }
+            assertEquals(SamplePackages.EDL_FIRMWARE, BootHost.revision(modem));
+        }
+    }
 }
