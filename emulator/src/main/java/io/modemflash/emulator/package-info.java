@@ -1,5 +1,6 @@
 /**
- * The virtual modem: the device side of QMI (and, later, of the boot protocols) behind the
+ * The virtual modem: the device side of QMI and of the boot protocols (package
+ * {@code boot}: EDL Sahara + Firehose, Sierra Firehose, Sierra QDL, crash dump) behind the
  * same faces a real modem has.
  *
  * <p>In-process, for unit and pipeline tests:
@@ -17,6 +18,11 @@
  * {@link io.modemflash.emulator.EmulatedModem#publishPty(java.nio.file.Path)} creates
  * DIR/dev/cdc-wdm0 (symlink to a raw pty slave) and DIR/sys (sysfs-shaped USB tree); the CLI
  * equivalent is {@code modemflash emulate --profile mc7455 --pty DIR}.
+ *
+ * <p>Download mode, in-process: after QMI asked for it,
+ * {@link io.modemflash.emulator.EmulatedModem#awaitDownloadMode(java.time.Duration)} gives the
+ * host end of a qdl {@code Link}; flash lives in files (see emulator/README.md). On a pty the
+ * modem re-enumerates: DIR/dev/cdc-wdm0 goes, DIR/dev/ttyUSB0 comes, at the same USB port.
  *
  * <p>Profiles ({@link io.modemflash.emulator.Profiles}) are data; faults
  * ({@link io.modemflash.emulator.FaultPlan}) are parsed from {@code --fault} specs; what the
