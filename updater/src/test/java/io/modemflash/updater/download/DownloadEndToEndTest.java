@@ -160,6 +160,22 @@ class DownloadEndToEndTest {
     }
 
     @Test
+    void aProgrammerLeftRunningIsUsedAgain(@TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = start(Profiles.EDL, storage);
+             FirmwarePackage pkg = FirmwarePackage.open(pkg(SamplePackages.EDL_DIR), Limits.defaults())) {
+            modem.boot().enterDownloadMode();
+            Link link = modem.awaitDownloadMode(WAIT);
+            DownloadResult first = new Downloader(FAST.withReset(false), e -> { }).download(pkg, link);
+            assertFalse(first.reset());
+            // same link, programmer still running and idle: no HELLO, the EDL flow must find Firehose
+            DownloadResult again = new Downloader(FAST, e -> { }).download(pkg, link);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            assertEquals(DeviceState.FIREHOSE, again.startState(), "no second programmer upload");
+            assertEdlStorage(storage);
+        }
+    }
+
+    @Test
     void edlFromAZipArchive(@TempDir Path storage) throws Exception {
         try (EmulatedModem modem = start(Profiles.EDL, storage)) {
             download(modem, pkg(SamplePackages.EDL_ZIP), FAST);
