@@ -193,6 +193,8 @@ class BootStrictnessTest {
             assertEquals(0x000CE0E1L, info.hwId().msmId());
             assertEquals(32, info.pkHash().length);
             assertEquals(5L, info.sblVersion());
+            assertEquals(info.hwId(), io.modemflash.qdl.sahara.SaharaCommands.chipIdV3(
+                    s.execute(io.modemflash.qdl.sahara.SaharaCommands.CHIP_ID_V3)));
             assertThrows(SaharaStatusException.class, () -> s.execute(0x77));
             s.switchMode(0); // back to image transfer: a fresh HELLO
             SaharaSession again = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
