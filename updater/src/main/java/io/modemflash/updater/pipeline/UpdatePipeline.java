@@ -219,6 +219,14 @@ public final class UpdatePipeline {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            if (stage == Stage.VERIFY) {
+                // the download went through and the modem says otherwise: the next run starts over
+                try {
+                    journal.delete();
+                } catch (IOException e) {
+                    out.note("modemflash: cannot remove the resume journal: " + e.getMessage());
+                }
+            }
             ExitCode code = classify(t);
             String message = ExitCodes.message(t);
             if (stage != null) {

@@ -204,4 +204,24 @@ class UpdateFaultTest {
             assertEquals("AT!BOOTHOLD\r", new String(modem.get(10, java.util.concurrent.TimeUnit.SECONDS)));
         }
     }
+
+    @Test
+    void killedAfterTheDownloadResumesAtVerifyAndAMismatchThereStartsTheNextRunOver() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir);
+             io.modemflash.images.FirmwarePackage pkg = io.modemflash.images.FirmwarePackage.open(samples.mc7455(),
+                     io.modemflash.images.Limits.defaults())) {
+            // a run killed while awaiting the modem, but this modem never got the new firmware
+            Journal.of(dir.resolve("state"), EmulatedBench.PORT, null, UpdatePipeline.fingerprint(pkg))
+                    .stage(Stage.AWAIT_MODEM);
+            UpdateOptions opt = EmulatedBench.fastOptions(dir.resolve("state"));
+            EmulatedBench.Run resumed = bench.update(samples.mc7455(), opt);
+            fails(resumed, ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "02.33.03.00");
+            assertTrue(resumed.stageEvents().contains("end download skipped"), resumed.stageEvents().toString());
+            assertFalse(Files.exists(dir.resolve("state/2-1.json")));
+
+            EmulatedBench.Run again = bench.update(samples.mc7455(), opt);
+            assertTrue(again.result().ok(), again.result().message());
+            assertFalse(again.stageEvents().contains("end download skipped"));
+        }
+    }
 }
