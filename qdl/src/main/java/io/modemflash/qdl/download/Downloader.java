@@ -89,11 +89,7 @@ public final class Downloader {
     }
 
     private static String hex(byte[] b, int max) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(b.length, max); i++) {
-            sb.append(String.format("%02X ", b[i]));
-        }
-        return sb.toString().trim();
+        return java.util.HexFormat.ofDelimiter(" ").withUpperCase().formatHex(b, 0, Math.min(b.length, max));
     }
 
     /** The state of one download. */
