@@ -1,6 +1,5 @@
 package io.modemflash.updater.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;
@@ -12,13 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -33,37 +28,8 @@ class DownloadCommandTest {
         SamplePackages.writeAll(samples);
     }
 
-    record Run(int code, List<JsonNode> events, String out, String err) {
-        JsonNode last() {
-            return events.get(events.size() - 1);
-        }
-
-        long count(String event) {
-            return events.stream().filter(e -> e.get("event").asText().equals(event)).count();
-        }
-    }
-
-    static Run run(String... args) throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("{")) {
-                events.add(Output.mapper().readTree(line));
-            }
-        }
-        return new Run(code, events, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    static CliRun run(String... args) throws Exception {
+        return CliRun.of(args);
     }
 
     /** Puts the modem in download mode and waits for its ttyUSB0 of enumeration number {@code session}. */
@@ -94,11 +60,11 @@ class DownloadCommandTest {
         try (EmulatedModem modem = start(Profiles.EDL, storage)) {
             PtyFace face = modem.publishPty(dir);
             Path tty = downloadTty(modem, face, 1);
-            Run r = run("download", samples.resolve(SamplePackages.EDL_ZIP).toString(), "--tty", tty.toString(), "--json");
+            CliRun r = run("download", samples.resolve(SamplePackages.EDL_ZIP).toString(), "--tty", tty.toString(), "--json");
             assertEquals(0, r.code(), r.err());
             assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
             assertEdlStorage(storage);
-            JsonNode result = r.last();
+            var result = r.last();
             assertEquals("result", result.get("event").asText());
             assertTrue(result.get("ok").asBoolean());
             assertEquals("qualcomm-edl", result.get("protocol").asText());
@@ -116,7 +82,7 @@ class DownloadCommandTest {
         try (EmulatedModem modem = start(Profiles.EM7565, storage)) {
             PtyFace face = modem.publishPty(dir);
             Path tty = downloadTty(modem, face, 1);
-            Run r = run("download", pkg.toString(), "--tty", tty.toString());
+            CliRun r = run("download", pkg.toString(), "--tty", tty.toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().startsWith("flashed 2 images"), r.out());
             assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
@@ -133,7 +99,7 @@ class DownloadCommandTest {
         try (EmulatedModem modem = start(Profiles.EDL, storage, "disconnect:download:200000")) {
             PtyFace face = modem.publishPty(dir);
             Path tty = downloadTty(modem, face, 1);
-            Run r = run("download", pkg, "--tty", tty.toString(), "--json");
+            CliRun r = run("download", pkg, "--tty", tty.toString(), "--json");
             assertEquals(ExitCode.DEVICE_GONE.code, r.code(), r.err());
             assertFalse(r.last().get("ok").asBoolean());
             assertEquals(1, r.err().lines().filter(l -> l.startsWith("modemflash: ")).count(), r.err());
@@ -150,7 +116,7 @@ class DownloadCommandTest {
     @Test
     void selectorErrors(@TempDir Path dir) throws Exception {
         String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
-        Run r = run("download", pkg, "--tty", dir.resolve("ttyUSB9").toString());
+        CliRun r = run("download", pkg, "--tty", dir.resolve("ttyUSB9").toString());
         assertEquals(ExitCode.DEVICE_NOT_FOUND.code, r.code(), r.err());
         assertTrue(r.err().contains("no tty"), r.err());
         r = run("download", pkg, "--tty", "/dev/ttyUSB0", "--port", "2-1");

@@ -261,33 +261,43 @@ class DownloadEndToEndTest {
         }
     }
 
+    /** What a completed flash must have left on the device. */
+    interface Check {
+        void verify(EmulatedModem modem) throws Exception;
+    }
+
+    /**
+     * The fault ends the download with {@code code} and a message containing {@code says}. It
+     * stays with that device (a NAK or stall every time, a programmer signed for another OEM),
+     * so the same download then runs on a healthy device with the same flash and completes.
+     */
+    static DownloadException failsThenCompletes(Profile p, Path storage, String fault, Path pkgPath, ExitCode code,
+                                                String says, Check check) throws Exception {
+        DownloadException e;
+        try (EmulatedModem modem = start(p, storage, fault)) {
+            e = failing(modem, pkgPath, FAST);
+            assertEquals(code, ExitCodes.classify(e), e.getMessage());
+            assertTrue(e.getMessage().contains(says), e.getMessage());
+        }
+        try (EmulatedModem modem = start(p, storage)) {
+            download(modem, pkgPath, FAST);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            check.verify(modem);
+        }
+        return e;
+    }
+
     @Test
     void nakOfProgramThenAgainWithoutTheFault(@TempDir Path storage) throws Exception {
-        try (EmulatedModem modem = start(Profiles.EDL, storage, "nak:program")) {
-            DownloadException e = failing(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertEquals(ExitCode.PROTOCOL, ExitCodes.classify(e), e.getMessage());
-            assertTrue(e.getMessage().startsWith("program of gpt_main0.bin: "), e.getMessage());
-        }
-        // the fault stays with that device; the same download on a healthy one (same flash) completes
-        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
-            download(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertTrue(modem.awaitApplicationMode(WAIT));
-            assertEdlStorage(storage);
-        }
+        DownloadException e = failsThenCompletes(Profiles.EDL, storage, "nak:program", pkg(SamplePackages.EDL_DIR),
+                ExitCode.PROTOCOL, "program of gpt_main0.bin: ", m -> assertEdlStorage(storage));
+        assertEquals("program", e.stage());
     }
 
     @Test
     void stallThenAgain(@TempDir Path storage) throws Exception {
-        try (EmulatedModem modem = start(Profiles.EDL, storage, "stall:configure")) {
-            DownloadException e = failing(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertEquals(ExitCode.TIMEOUT, ExitCodes.classify(e), e.getMessage());
-            assertTrue(e.getMessage().contains("configure"), e.getMessage());
-        }
-        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
-            download(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertTrue(modem.awaitApplicationMode(WAIT));
-            assertEdlStorage(storage);
-        }
+        failsThenCompletes(Profiles.EDL, storage, "stall:configure", pkg(SamplePackages.EDL_DIR), ExitCode.TIMEOUT,
+                "no response to <configure>", m -> assertEdlStorage(storage));
     }
 
     @Test
@@ -316,30 +326,14 @@ class DownloadEndToEndTest {
     @Test
     void anEatenHelloOnASierra9x50EndsInATimeoutThenAPowerCycleCompletes(@TempDir Path storage) throws Exception {
         Path dir = pkg(SamplePackages.EM7565_DIR);
-        try (EmulatedModem modem = start(Profiles.EM7565, storage, "eat-hello")) {
-            DownloadException e = failing(modem, dir, FAST);
-            assertEquals(ExitCode.TIMEOUT, ExitCodes.classify(e), e.getMessage());
-            assertTrue(e.getMessage().contains("no Sahara HELLO"), e.getMessage());
-        }
-        try (EmulatedModem modem = start(Profiles.EM7565, storage)) {
-            download(modem, dir, FAST);
-            assertTrue(modem.awaitApplicationMode(WAIT));
-            assertSierraStorage(modem, dir.resolve(SamplePackages.EM7565_CWE), dir.resolve(SamplePackages.EM7565_NVU));
-        }
+        failsThenCompletes(Profiles.EM7565, storage, "eat-hello", dir, ExitCode.TIMEOUT, "no Sahara HELLO",
+                m -> assertSierraStorage(m, dir.resolve(SamplePackages.EM7565_CWE), dir.resolve(SamplePackages.EM7565_NVU)));
     }
 
     @Test
     void aRejectedProgrammerThenAgainWithTheRightOne(@TempDir Path storage) throws Exception {
-        try (EmulatedModem modem = start(Profiles.EDL, storage, "reject-programmer")) {
-            DownloadException e = failing(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertEquals(ExitCode.PROTOCOL, ExitCodes.classify(e), e.getMessage());
-            assertTrue(e.getMessage().contains("programmer rejected: hash table auth failure"), e.getMessage());
-            assertEquals("sahara", e.stage());
-        }
-        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
-            download(modem, pkg(SamplePackages.EDL_DIR), FAST);
-            assertTrue(modem.awaitApplicationMode(WAIT));
-            assertEdlStorage(storage);
-        }
+        DownloadException e = failsThenCompletes(Profiles.EDL, storage, "reject-programmer", pkg(SamplePackages.EDL_DIR),
+                ExitCode.PROTOCOL, "programmer rejected: hash table auth failure", m -> assertEdlStorage(storage));
+        assertEquals("sahara", e.stage());
     }
 }

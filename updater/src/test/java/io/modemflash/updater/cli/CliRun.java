@@ -1,0 +1,48 @@
+package io.modemflash.updater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One CLI invocation in-process: exit code, the JSON events on stdout, the rest of stdout and
+ * stderr. Test helper for any command's tests.
+ */
+public record CliRun(int code, List<JsonNode> events, String out, String err) {
+
+    public static CliRun of(String... args) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            code = Main.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{")) {
+                events.add(Output.mapper().readTree(line));
+            }
+        }
+        return new CliRun(code, events, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The last JSON event (the result under --json). */
+    public JsonNode last() {
+        return events.get(events.size() - 1);
+    }
+
+    public long count(String event) {
+        return events.stream().filter(e -> e.path("event").asText().equals(event)).count();
+    }
+}
