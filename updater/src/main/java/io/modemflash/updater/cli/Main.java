@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 SaharaCommand.class,
                 FirehoseCommand.class,
                 InfoCommand.class,
+                DemoCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
