@@ -3,6 +3,7 @@ package io.modemflash.images.archive;
 import io.modemflash.images.BadPackageException;
 import io.modemflash.images.BadPackageException.Reason;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** Turns names found in packages (archive entries, XML filename attributes) into paths under a root. */
@@ -26,6 +27,20 @@ public final class SafePaths {
             throw new BadPackageException(Reason.UNSAFE_PATH, where, "path '" + name + "' points outside the package");
         }
         return p;
+    }
+
+    /**
+     * Refuses an existing file whose real location is outside {@code root}: a directory
+     * package whose folder is a symbolic link to elsewhere would otherwise let a rawprogram
+     * name any file on the machine. Links that stay inside the package are fine.
+     */
+    public static Path requireRealInside(Path root, Path file, String where) throws IOException {
+        Path real = file.toRealPath();
+        if (!real.startsWith(root.toRealPath())) {
+            throw new BadPackageException(Reason.LINK_OUTSIDE, where, "'" + root.relativize(file.toAbsolutePath().normalize())
+                    + "' goes through a symbolic link to " + real + ", outside the package");
+        }
+        return file;
     }
 
     /** Archive entry names: any ".." component is refused outright, even one that stays inside. */

@@ -60,13 +60,13 @@ public final class RawProgramParser {
     public static Path resolve(Path root, Path xmlDir, String filename, String where) throws IOException {
         Path p = SafePaths.resolveInside(root, xmlDir, filename.trim(), where);
         if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            return p;
+            return SafePaths.requireRealInside(root, p, where);
         }
         String base = filename.trim().replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
         Path q = SafePaths.resolveInside(root, root, base, where);
         if (Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)) {
-            return q;
+            return SafePaths.requireRealInside(root, q, where);
         }
         throw new BadPackageException(Reason.MISSING_FILE, where, "names file '" + filename
                 + "', which is not in the package");

@@ -226,6 +226,34 @@ class FlatBuildTest {
     }
 
     @Test
+    void aFolderLinkedToOutsideThePackageIsRefused() throws Exception {
+        Path pkg = dir.resolve("pkg");
+        TestPackagesAccess.flatBuild(pkg);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("secret.img"), "not firmware: a file the package must not reach");
+        Files.createSymbolicLink(pkg.resolve("linked"), elsewhere);
+        Files.writeString(pkg.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"512\" "
+                + "filename=\"linked/secret.img\" physical_partition_number=\"1\" start_sector=\"0\" "
+                + "num_partition_sectors=\"1\"/></data>");
+        BadPackageException e = assertThrows(BadPackageException.class,
+                () -> FirmwarePackage.open(pkg, Limits.defaults()).close());
+        assertEquals(Reason.LINK_OUTSIDE, e.reason());
+        assertTrue(e.getMessage().contains("linked/secret.img"), e.getMessage());
+    }
+
+    @Test
+    void aFolderLinkedInsideThePackageIsFollowed() throws Exception {
+        Path pkg = dir.resolve("pkg");
+        TestPackagesAccess.flatBuild(pkg);
+        Files.createDirectories(pkg.resolve("real"));
+        Files.move(pkg.resolve("system.img"), pkg.resolve("real/system.img"));
+        Files.createSymbolicLink(pkg.resolve("linked"), pkg.resolve("real"));
+        Files.writeString(pkg.resolve("rawprogram1.xml"), Files.readString(pkg.resolve("rawprogram1.xml"))
+                .replace("filename=\"system.img\"", "filename=\"linked/system.img\""));
+        FirmwarePackage.open(pkg, Limits.defaults()).close();
+    }
+
+    @Test
     void badNumbersAreOneLineErrors() throws Exception {
         TestPackagesAccess.flatBuild(dir);
         Files.writeString(dir.resolve("rawprogram1.xml"), "<data><program SECTOR_SIZE_IN_BYTES=\"0\" "
