@@ -94,4 +94,69 @@ class InspectCommandTest {
         assertTrue(j.events().stream().anyMatch(e -> e.get("event").asText().equals("problem")
                 && e.get("reason").asText().equals("crc-mismatch")));
     }
+
+    @Test
+    void jsonOfAFlatBuildNamesEachImageItsSizeHashAndPartitionsAndTheProblems() throws Exception {
+        Path pkg = io.modemflash.vectors.samples.SamplePackages.edl(dir);
+        Files.createSymbolicLink(pkg.resolve("stray-link"), pkg.resolve("modem.img")); // worth a warning, not a refusal
+        Run r = run("inspect", pkg.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = r.events().get(0);
+        assertEquals("qualcomm-edl", n.get("protocol").asText());
+        assertEquals(io.modemflash.vectors.samples.SamplePackages.EDL_FIRMWARE, n.get("firmware_version").asText());
+        JsonNode modem = null;
+        for (JsonNode img : n.get("images")) {
+            if (img.get("name").asText().equals("modem.img")) {
+                modem = img;
+            }
+        }
+        assertNotNull(modem, n.toString());
+        byte[] bytes = Files.readAllBytes(pkg.resolve("modem.img"));
+        assertEquals(bytes.length, modem.get("size").asLong());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)),
+                modem.get("sha256").asText());
+        JsonNode part = modem.get("partitions").get(0);
+        assertEquals("modem", part.get("label").asText());
+        assertEquals(0, part.get("lun").asInt());
+        assertEquals("70", part.get("start_sector").asText());
+        assertEquals(4096, part.get("sector_size").asInt());
+        JsonNode backup = null;
+        for (JsonNode img : n.get("images")) {
+            if (img.get("name").asText().equals("gpt_backup0.bin")) {
+                backup = img.get("partitions").get(0);
+            }
+        }
+        assertEquals("NUM_DISK_SECTORS-5.", backup.get("start_sector").asText(), "expressions are kept verbatim");
+        JsonNode problems = n.get("problems");
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("link-outside", problems.get(0).get("reason").asText());
+        assertTrue(problems.get(0).toString().contains("stray-link"), problems.toString());
+    }
+
+    /** Hostile archives reach the technician as exit 5 and one line, never a stack trace. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../escape.cwe", "/etc/escape.cwe", "link"})
+    void hostileArchivesExitWithTheBadPackageCode(String entry) throws Exception {
+        Path tar = dir.resolve("hostile.tar");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            if (entry.equals("link")) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("link",
+                        org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                e.setLinkName("/etc/passwd");
+                out.putArchiveEntry(e);
+            } else {
+                byte[] body = Files.readAllBytes(spk());
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entry, true);
+                e.setSize(body.length);
+                out.putArchiveEntry(e);
+                out.write(body);
+            }
+            out.closeArchiveEntry();
+        }
+        Run r = run("inspect", tar.toString());
+        assertEquals(ExitCode.BAD_PACKAGE.code, r.code(), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("modemflash: ")).count(), r.err());
+        assertFalse(Files.exists(dir.getParent().resolve("escape.cwe")));
+    }
 }
