@@ -24,8 +24,8 @@ import java.util.List;
  * sparse image flashes with -Xmx64m"). Not a unit test: run it by hand.
  *
  * <pre>
- * mvn -o -q -B -pl images -Pbench test-compile exec:exec            # 4 GiB, temp dir removed after
- * mvn -o -q -B -pl images -Pbench test-compile exec:exec -Dbench.gib=1 -Dbench.dir=/var/tmp/mf
+ * images/bench.sh                                   # 4 GiB, temp dir removed after
+ * BENCH_GIB=1 BENCH_DIR=/var/tmp/mf images/bench.sh  # 1 GiB, files kept
  * </pre>
  * Builds two flat builds in a temporary directory: one whose modem image is a 4 GiB raw
  * file, one whose system image is an Android sparse file with 4 GiB of RAW chunks. Both
