@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * a sample package, starts the emulated modem on a pseudo-terminal with a sysfs-shaped tree,
  * runs the same commands a technician would, and removes everything afterwards.
  */
-@Command(name = "demo",
+@Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Try modemflash without hardware: start an emulated modem on a pseudo-terminal,",
                 "build a sample firmware package for it, and run the real commands against it:",
                 "inspect the package, read the modem, update it (download mode, flash, reboot, verify),",
