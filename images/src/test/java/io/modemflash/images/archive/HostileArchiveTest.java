@@ -99,6 +99,20 @@ class HostileArchiveTest {
         return p;
     }
 
+    private Path sevenZ(String name, List<Entry> entries) throws IOException {
+        Path p = dir.resolve(name);
+        try (SevenZOutputFile out = new SevenZOutputFile(p.toFile())) {
+            for (Entry e : entries) {
+                var ze = out.createArchiveEntry(dir.toFile(), e.name);
+                ze.setDirectory(false);
+                out.putArchiveEntry(ze);
+                out.write(e.data);
+                out.closeArchiveEntry();
+            }
+        }
+        return p;
+    }
+
     private static long tempDirs() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("modemflash-pkg-")).count();
@@ -233,5 +247,28 @@ class HostileArchiveTest {
         Path p = zip("readme.zip", List.of(Entry.file("README.txt", "hello".getBytes())));
         assertEquals(Reason.UNKNOWN_KIND, refused(p, Limits.defaults()).reason());
         assertEquals(Reason.NOT_FOUND, refused(dir.resolve("nope.zip"), Limits.defaults()).reason());
+    }
+
+    @Test
+    void sevenZipAndXzArchivesAreHeldToTheSameRules() throws Exception {
+        Path secret = dir.resolve("escaped.cwe");
+        assertEquals(Reason.UNSAFE_PATH, refused(sevenZ("dotdot.7z", List.of(Entry.file("../escaped.cwe", cwe))),
+                Limits.defaults()).reason());
+        assertFalse(Files.exists(secret));
+
+        byte[] zeros = new byte[4 << 20];
+        BadPackageException e = refused(sevenZ("bomb.7z", List.of(Entry.file("a.cwe", cwe), Entry.file("zeros.bin", zeros))),
+                Limits.defaults().withMaxEntryBytes(1 << 20));
+        assertEquals(Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().contains("zeros.bin"), e.getMessage());
+        e = refused(tar("bomb.tar.xz", List.of(Entry.file("a.bin", zeros), Entry.file("b.bin", zeros),
+                Entry.file("c.bin", zeros)), "xz"), Limits.defaults().withMaxTotalBytes(10 << 20));
+        assertEquals(Reason.TOO_LARGE, e.reason());
+
+        byte[] all = Files.readAllBytes(sevenZ("t.7z", List.of(Entry.file("SWI9X30C_02.38.00.00.cwe", cwe))));
+        Path cut = Files.write(dir.resolve("cut-t.7z"), Arrays.copyOf(all, all.length / 2));
+        e = refused(cut, Limits.defaults());
+        assertEquals(Reason.TRUNCATED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cut-t.7z"), e.getMessage());
     }
 }
