@@ -146,6 +146,8 @@ public final class EmulateCommand implements Callable<Integer> {
             try {
                 modem.close();
                 if (tempDir) {
+                    // our own directory: no other modem can be waiting on its lock
+                    Files.deleteIfExists(where.resolve(io.modemflash.emulator.pty.SharedTree.LOCK_FILE));
                     Files.deleteIfExists(where);
                 }
             } catch (IOException e) {
