@@ -18,8 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * A virtual modem. In-process: {@link #connect()} gives a byte stream that behaves like an
- * open cdc-wdm port. On a pty: {@link #publishPty(Path)} serves it as DIR/dev/cdc-wdm0 with a
- * sysfs-shaped tree in DIR/sys, for real QMI clients (qmicli, qmi-proxy) and device discovery.
+ * open cdc-wdm port. On a pty: {@link #publishPty(Path)} serves it as DIR/dev/cdc-wdmN with a
+ * sysfs-shaped tree in DIR/sys (which several modems may share), for real QMI clients
+ * (qmicli, qmi-proxy) and device discovery.
  * State is shared by every face: client ids allocated on one are seen by all.
  *
  * <pre>
@@ -138,13 +139,31 @@ public final class EmulatedModem implements Closeable {
         return new ModemTransport(connect(), "emulated " + profile.name());
     }
 
-    /** Publishes the modem under dir (dir/dev/cdc-wdm0 + dir/sys); closed with the modem. */
+    /**
+     * Publishes the modem under dir (dir/dev/cdc-wdmN + its device in dir/sys) at the first
+     * free USB port; closed with the modem. Other modems may share dir.
+     */
     public PtyFace publishPty(Path dir) throws IOException {
-        PtyFace face = PtyFace.publish(dir, this);
+        return publishPty(dir, PtyFace.ANY_PORT);
+    }
+
+    /**
+     * Publishes the modem under dir at USB port 2-{@code port} ({@link PtyFace#ANY_PORT}: the
+     * first free one); FileAlreadyExistsException when another modem has that port.
+     */
+    public PtyFace publishPty(Path dir, int port) throws IOException {
         synchronized (faces) {
+            // the boot side re-enumerates on one USB port: a second pty face would steal it
+            for (Closeable c : faces) {
+                if (c instanceof PtyFace f) {
+                    throw new IllegalStateException("this modem is already published at USB port " + f.usbPort()
+                            + " under " + f.dir() + " (one pty face per modem)");
+                }
+            }
+            PtyFace face = PtyFace.publish(dir, this, port);
             faces.add(face);
+            return face;
         }
-        return face;
     }
 
     /** Allocated client ids of one QMI service (e.g. QmiService.DMS). */

@@ -17,12 +17,14 @@
  * <p>On a pty, for real clients and device discovery:
  * {@link io.modemflash.emulator.EmulatedModem#publishPty(java.nio.file.Path)} creates
  * DIR/dev/cdc-wdm0 (symlink to a raw pty slave) and DIR/sys (sysfs-shaped USB tree); the CLI
- * equivalent is {@code modemflash emulate --profile mc7455 --pty DIR}.
+ * equivalent is {@code modemflash emulate --profile mc7455 --pty DIR}. Several modems may
+ * share DIR: each gets its own USB port and the lowest free cdc-wdm/ttyUSB numbers.
  *
  * <p>Download mode, in-process: after QMI asked for it,
  * {@link io.modemflash.emulator.EmulatedModem#awaitDownloadMode(java.time.Duration)} gives the
  * host end of a qdl {@code Link}; flash lives in files (see emulator/README.md). On a pty the
- * modem re-enumerates: DIR/dev/cdc-wdm0 goes, DIR/dev/ttyUSB0 comes, at the same USB port.
+ * modem re-enumerates: DIR/dev/cdc-wdm0 goes, DIR/dev/ttyUSB0 (the lowest free ttyUSBn)
+ * comes, at the same USB port.
  *
  * <p>Profiles ({@link io.modemflash.emulator.Profiles}) are data; faults
  * ({@link io.modemflash.emulator.FaultPlan}) are parsed from {@code --fault} specs; what the

@@ -85,12 +85,139 @@ class PtyFaceTest {
     }
 
     @Test
-    void publishingTwiceOnOneDirectoryFailsClearly() throws Exception {
+    void publishingOneModemTwiceFailsClearly() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
             modem.publishPty(dir);
-            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> modem.publishPty(dir));
-            assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+            Exception e = assertThrows(IllegalStateException.class, () -> modem.publishPty(dir.resolve("other")));
+            assertTrue(e.getMessage().contains("already published at USB port 2-1"), e.getMessage());
         }
+    }
+
+    private static Path usb2(Path dir) {
+        return dir.resolve("sys/devices/pci0000:00/0000:00:14.0/usb2");
+    }
+
+    @Test
+    void modemsSharingOneDirectoryGetTheirOwnPortAndNumbers() throws Exception {
+        try (EmulatedModem a = EmulatedModem.start(Profiles.MC7455);
+             EmulatedModem b = EmulatedModem.start(Profiles.EDL);
+             EmulatedModem c = EmulatedModem.start(Profiles.EM7565)) {
+            PtyFace fa = a.publishPty(dir);
+            PtyFace fb = b.publishPty(dir);
+            PtyFace fc = c.publishPty(dir);
+            assertEquals(List.of("2-1", "2-2", "2-3"), List.of(fa.usbPort(), fb.usbPort(), fc.usbPort()));
+            assertEquals(List.of(dir.resolve("dev/cdc-wdm0"), dir.resolve("dev/cdc-wdm1"), dir.resolve("dev/cdc-wdm2")),
+                    List.of(fa.qmiDevice(), fb.qmiDevice(), fc.qmiDevice()));
+            assertEquals(List.of("ttyUSB0", "ttyUSB1", "ttyUSB2"), List.copyOf(fa.ttys().keySet()));
+            assertEquals(List.of("ttyUSB3", "ttyUSB4", "ttyUSB5"), List.copyOf(fb.ttys().keySet()));
+            assertEquals(List.of("ttyUSB6", "ttyUSB7", "ttyUSB8"), List.copyOf(fc.ttys().keySet()));
+            // the kernel's view: each class link leads into its own device, with its own minor
+            Path sys = dir.resolve("sys");
+            assertEquals(usb2(dir).toRealPath().resolve("2-2/2-2:1.4/usbmisc/cdc-wdm1"),
+                    sys.resolve("class/usbmisc/cdc-wdm1").toRealPath());
+            assertEquals("180:177", read(sys.resolve("class/usbmisc/cdc-wdm1/dev")));
+            assertEquals("188:7", read(sys.resolve("class/tty/ttyUSB7/dev")));
+            assertEquals("2", read(usb2(dir).resolve("2-2/devpath")));
+            assertEquals("option1", sys.resolve("class/tty/ttyUSB3/device/driver").toRealPath().getFileName().toString());
+            assertEquals(3, java.util.stream.Stream.of(fa, fb, fc).map(f -> {
+                try {
+                    return read(f.usbDeviceDir().resolve("devnum"));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).distinct().count(), "one devnum per device on the bus");
+            // each port has its USB2/USB3 peer
+            assertEquals("usb1-port3", fc.usbDeviceDir().resolve("port/peer").toRealPath().getFileName().toString());
+            for (PtyFace f : List.of(fa, fb, fc)) {
+                assertAnswers(f);
+            }
+
+            fb.close(); // the middle one leaves: only its own device and nodes go
+            assertFalse(Files.exists(usb2(dir).resolve("2-2"), LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(sys.resolve("class/usbmisc/cdc-wdm1"), LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(sys.resolve("class/tty/ttyUSB4"), LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(dir.resolve("dev/cdc-wdm1"), LinkOption.NOFOLLOW_LINKS));
+            assertTrue(Files.exists(sys.resolve("class/usbmisc/cdc-wdm2/device")));
+            assertTrue(Files.exists(sys.resolve("class/tty/ttyUSB0/device")));
+            assertAnswers(fa);
+            assertAnswers(fc);
+
+            // the next modem takes the free port and the lowest free numbers
+            try (EmulatedModem d = EmulatedModem.start(Profiles.MC7455)) {
+                PtyFace fd = d.publishPty(dir);
+                assertEquals("2-2", fd.usbPort());
+                assertEquals(dir.resolve("dev/cdc-wdm1"), fd.qmiDevice());
+                assertEquals(List.of("ttyUSB3", "ttyUSB4", "ttyUSB5"), List.copyOf(fd.ttys().keySet()));
+                assertAnswers(fd);
+            }
+            fa.close();
+            assertTrue(Files.exists(sys.resolve("class/usbmisc/cdc-wdm2/device")), "the last one keeps the tree");
+            assertAnswers(fc);
+        }
+        assertFalse(Files.exists(dir.resolve("sys"), LinkOption.NOFOLLOW_LINKS), "the last one removes the tree");
+        assertFalse(Files.exists(dir.resolve("dev"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static void assertAnswers(PtyFace face) throws Exception {
+        try (PosixFd fd = PosixFd.open(face.qmiDevice())) {
+            fd.write(versionInfo(77));
+            QmiMessage r = new Reader(fd).next();
+            assertEquals(77, r.transactionId(), face.usbPort());
+            r.checkResult();
+        }
+    }
+
+    @Test
+    void anExplicitPortIsUsedAndATakenOneIsRefused() throws Exception {
+        try (EmulatedModem a = EmulatedModem.start(Profiles.MC7455);
+             EmulatedModem b = EmulatedModem.start(Profiles.MC7455);
+             EmulatedModem c = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace fa = a.publishPty(dir, 3);
+            assertEquals("2-3", fa.usbPort());
+            assertEquals(dir.resolve("dev/cdc-wdm0"), fa.qmiDevice(), "numbers do not follow ports");
+            assertEquals("usb1-port3", fa.usbDeviceDir().resolve("port/peer").toRealPath().getFileName().toString());
+            Exception e = assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> b.publishPty(dir, 3));
+            assertTrue(e.getMessage().contains("USB port 2-3 is taken by another emulated modem (pid "
+                    + ProcessHandle.current().pid() + ")"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> b.publishPty(dir, 16));
+            assertEquals("2-1", b.publishPty(dir).usbPort(), "the first free port");
+            assertEquals("2-2", c.publishPty(dir).usbPort());
+            assertAnswers(fa);
+        }
+        assertFalse(Files.exists(dir.resolve("sys"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void modemsPublishedAtOnceNeverShareANumber() throws Exception {
+        int n = 6;
+        List<EmulatedModem> modems = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                modems.add(EmulatedModem.start(Profiles.MC7455));
+            }
+            List<java.util.concurrent.Future<PtyFace>> published = new java.util.ArrayList<>();
+            for (EmulatedModem m : modems) {
+                published.add(pool.submit(() -> m.publishPty(dir)));
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            java.util.Set<String> ports = new java.util.HashSet<>();
+            for (var f : published) {
+                PtyFace face = f.get();
+                ports.add(face.usbPort());
+                assertTrue(names.add(face.qmiDevice().getFileName().toString()), face.qmiDevice().toString());
+                face.ttys().keySet().forEach(t -> assertTrue(names.add(t), t));
+            }
+            assertEquals(n, ports.size());
+            assertEquals(n * 4, names.size());
+            assertTrue(names.containsAll(List.of("cdc-wdm0", "cdc-wdm5", "ttyUSB0", "ttyUSB17")), names.toString());
+        } finally {
+            pool.shutdownNow();
+            for (EmulatedModem m : modems) {
+                m.close();
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("sys"), LinkOption.NOFOLLOW_LINKS));
     }
 
     /** Reads whole frames from a port fd. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,31 +38,14 @@ public final class SysfsTree {
     }
 
     /**
-     * Creates DIR/sys for the profile's device on bus {@code bus}, port {@code port} (e.g. 2 and
-     * 1 give "2-1"). Fails when DIR/sys already exists.
+     * Creates what stays while devices come and go, for a device at bus-port: driver and class
+     * directories, the root hub of the bus and of its USB2/USB3 peer bus, the hub port
+     * directories and their peer links. Idempotent: what exists (from an earlier modem on the
+     * same tree) is kept as it is.
      */
-    public static Layout create(Path dir, Profile profile, int bus, int port, int devnum) throws IOException {
-        Path sys = dir.resolve("sys");
-        if (Files.exists(sys, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(sys.toString(), null, "already exists (another emulator on this directory?)");
-        }
-        Usb usb = profile.usb();
-        String portName = bus + "-" + port;
-        skeleton(sys, usb, bus, port);
-        Layout l = addDevice(sys, usb, bus, port, devnum);
-        if (l.qmiInterfaceDir() == null) {
-            throw new IllegalArgumentException("profile " + profile.name() + " has no QMI interface");
-        }
-        return l;
-    }
-
-    /** Buses, root hubs, port peers, driver and class directories: what stays while devices come and go. */
-    private static void skeleton(Path sys, Usb usb, int bus, int port) throws IOException {
+    public static void ensurePort(Path sys, Usb usb, int bus, int port) throws IOException {
         Path ctl = sys.resolve(CONTROLLER);
-        Path hub = ctl.resolve("usb" + bus);
-        Path peerHub = ctl.resolve("usb" + (bus == 1 ? 2 : 1));
-        int peerBus = bus == 1 ? 2 : 1;
-
+        int peerBus = peerBus(bus);
         for (String d : List.of("qmi_wwan", "qcserial", "option", "usb", "hub")) {
             Files.createDirectories(sys.resolve("bus/usb/drivers/" + d));
         }
@@ -71,15 +55,50 @@ public final class SysfsTree {
         Files.createDirectories(sys.resolve("class/usbmisc"));
         Files.createDirectories(sys.resolve("class/tty"));
 
-        // root hubs: bus with a SuperSpeed hub and its High-Speed peer
-        rootHub(sys, hub, bus, usb.speedMbps() >= 5000 ? "0003" : "0002", usb.speedMbps() >= 5000 ? "5000" : "480");
-        rootHub(sys, peerHub, peerBus, usb.speedMbps() >= 5000 ? "0002" : "0003", usb.speedMbps() >= 5000 ? "480" : "5000");
-        Path hubPort = hub.resolve(bus + "-0:1.0/usb" + bus + "-port" + port);
-        Path peerPort = peerHub.resolve(peerBus + "-0:1.0/usb" + peerBus + "-port" + port);
+        // root hubs: the first device decides which bus is SuperSpeed; later ones keep it
+        boolean superSpeed = usb.speedMbps() >= 5000;
+        rootHub(sys, ctl.resolve("usb" + bus), bus, superSpeed ? "0003" : "0002", superSpeed ? "5000" : "480");
+        rootHub(sys, ctl.resolve("usb" + peerBus), peerBus, superSpeed ? "0002" : "0003", superSpeed ? "480" : "5000");
+        Path hubPort = hubPort(sys, bus, port);
+        Path peerPort = hubPort(sys, peerBus, port);
         Files.createDirectories(hubPort);
         Files.createDirectories(peerPort);
-        link(hubPort.resolve("peer"), peerPort);
-        link(peerPort.resolve("peer"), hubPort);
+        linkIfAbsent(hubPort.resolve("peer"), peerPort);
+        linkIfAbsent(peerPort.resolve("peer"), hubPort);
+    }
+
+    /** The hub port directory of bus-port on the root hub (…/usb2/2-0:1.0/usb2-port1). */
+    public static Path hubPort(Path sys, int bus, int port) {
+        return sys.resolve(CONTROLLER).resolve("usb" + bus + "/" + bus + "-0:1.0/usb" + bus + "-port" + port);
+    }
+
+    private static int peerBus(int bus) {
+        return bus == 1 ? 2 : 1;
+    }
+
+    /**
+     * The device number for the next enumeration on the bus: above every device now on it and
+     * above {@code previous} (a device re-enumerating never gets its old number back).
+     */
+    public static int nextDevnum(Path sys, int bus, int previous) throws IOException {
+        int max = Math.max(previous, 2); // 1 is the root hub
+        Path hub = sys.resolve(CONTROLLER).resolve("usb" + bus);
+        if (Files.isDirectory(hub)) {
+            try (var s = Files.list(hub)) {
+                for (Path d : (Iterable<Path>) s::iterator) {
+                    max = Math.max(max, devnumOf(d));
+                }
+            }
+        }
+        return max + 1;
+    }
+
+    private static int devnumOf(Path deviceDir) {
+        try {
+            return Integer.parseInt(Files.readString(deviceDir.resolve("devnum")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0; // not a device (hub port dirs, attributes) or one going away
+        }
     }
 
     /**
@@ -90,7 +109,7 @@ public final class SysfsTree {
     public static Layout addDevice(Path sys, Usb usb, int bus, int port, int devnum) throws IOException {
         String portName = bus + "-" + port;
         Path hub = sys.resolve(CONTROLLER).resolve("usb" + bus);
-        Path hubPort = hub.resolve(bus + "-0:1.0/usb" + bus + "-port" + port);
+        Path hubPort = hubPort(sys, bus, port);
         Path dev = hub.resolve(portName);
         Files.createDirectories(dev);
         Map<String, String> a = new LinkedHashMap<>();
@@ -129,62 +148,127 @@ public final class SysfsTree {
         Path qmiDir = null;
         String cdcWdm = null;
         Map<String, Function> ttys = new LinkedHashMap<>();
-        int wdm = 0;
-        int tty = 0;
         for (UsbInterface i : usb.interfaces()) {
-            String name = portName + ":1." + i.number();
-            Path ifd = dev.resolve(name);
-            Files.createDirectories(ifd);
-            Map<String, String> ia = new LinkedHashMap<>();
-            ia.put("bInterfaceNumber", String.format("%02x", i.number()));
-            ia.put("bInterfaceClass", String.format("%02x", i.cls()));
-            ia.put("bInterfaceSubClass", String.format("%02x", i.subClass()));
-            ia.put("bInterfaceProtocol", String.format("%02x", i.protocol()));
-            ia.put("bAlternateSetting", " 0");
-            ia.put("bNumEndpoints", String.format("%02x", i.endpoints()));
-            ia.put("authorized", "1");
-            ia.put("supports_autosuspend", "1");
-            String modalias = String.format("usb:v%04Xp%04Xd%04Xdc00dsc00dp00ic%02Xisc%02Xip%02Xin%02X",
-                    usb.vendorId(), usb.productId(), usb.bcdDevice(), i.cls(), i.subClass(), i.protocol(), i.number());
-            ia.put("modalias", modalias);
-            ia.put("uevent", String.format("DEVTYPE=usb_interface%nDRIVER=%s%nPRODUCT=%x/%x/%x%nTYPE=0/0/0%n"
-                            + "INTERFACE=%d/%d/%d%nMODALIAS=%s", i.driver(), usb.vendorId(), usb.productId(),
-                    usb.bcdDevice(), i.cls(), i.subClass(), i.protocol(), modalias));
-            write(ifd, ia);
-            link(ifd.resolve("driver"), sys.resolve("bus/usb/drivers/" + i.driver()));
-            link(ifd.resolve("subsystem"), sys.resolve("bus/usb"));
+            Path ifd = addInterface(sys, usb, dev, portName, i);
             if (i.function() == Function.QMI) {
-                String node = "cdc-wdm" + wdm;
-                int minor = 176 + wdm++;
-                Path nd = ifd.resolve("usbmisc/" + node);
-                Files.createDirectories(nd);
-                write(nd, Map.of("dev", "180:" + minor,
-                        "uevent", String.format("MAJOR=180%nMINOR=%d%nDEVNAME=%s", minor, node)));
-                link(nd.resolve("device"), ifd);
-                link(nd.resolve("subsystem"), sys.resolve("class/usbmisc"));
-                link(sys.resolve("class/usbmisc/" + node), nd);
+                String node = addCdcWdm(sys, ifd);
                 if (qmiDir == null) {
                     qmiDir = ifd;
                     cdcWdm = node;
                 }
             } else {
-                String node = "ttyUSB" + tty;
-                int minor = tty++;
-                Path portDev = ifd.resolve(node);
-                Path nd = portDev.resolve("tty/" + node);
-                Files.createDirectories(nd);
-                write(portDev, Map.of("port_number", "0", "uevent", "DRIVER=" + serialDriver(i.driver())));
-                link(portDev.resolve("driver"), sys.resolve("bus/usb-serial/drivers/" + serialDriver(i.driver())));
-                link(portDev.resolve("subsystem"), sys.resolve("bus/usb-serial"));
-                write(nd, Map.of("dev", "188:" + minor,
-                        "uevent", String.format("MAJOR=188%nMINOR=%d%nDEVNAME=%s", minor, node)));
-                link(nd.resolve("device"), portDev);
-                link(nd.resolve("subsystem"), sys.resolve("class/tty"));
-                link(sys.resolve("class/tty/" + node), nd);
-                ttys.put(node, i.function());
+                ttys.put(addTty(sys, ifd, serialDriver(i.driver())), i.function());
             }
         }
         return new Layout(sys, dev, qmiDir, portName, cdcWdm, ttys);
+    }
+
+    private static Path addInterface(Path sys, Usb usb, Path dev, String portName, UsbInterface i) throws IOException {
+        Path ifd = dev.resolve(portName + ":1." + i.number());
+        Files.createDirectories(ifd);
+        Map<String, String> ia = new LinkedHashMap<>();
+        ia.put("bInterfaceNumber", String.format("%02x", i.number()));
+        ia.put("bInterfaceClass", String.format("%02x", i.cls()));
+        ia.put("bInterfaceSubClass", String.format("%02x", i.subClass()));
+        ia.put("bInterfaceProtocol", String.format("%02x", i.protocol()));
+        ia.put("bAlternateSetting", " 0");
+        ia.put("bNumEndpoints", String.format("%02x", i.endpoints()));
+        ia.put("authorized", "1");
+        ia.put("supports_autosuspend", "1");
+        String modalias = String.format("usb:v%04Xp%04Xd%04Xdc00dsc00dp00ic%02Xisc%02Xip%02Xin%02X",
+                usb.vendorId(), usb.productId(), usb.bcdDevice(), i.cls(), i.subClass(), i.protocol(), i.number());
+        ia.put("modalias", modalias);
+        ia.put("uevent", String.format("DEVTYPE=usb_interface%nDRIVER=%s%nPRODUCT=%x/%x/%x%nTYPE=0/0/0%n"
+                        + "INTERFACE=%d/%d/%d%nMODALIAS=%s", i.driver(), usb.vendorId(), usb.productId(),
+                usb.bcdDevice(), i.cls(), i.subClass(), i.protocol(), modalias));
+        write(ifd, ia);
+        link(ifd.resolve("driver"), sys.resolve("bus/usb/drivers/" + i.driver()));
+        link(ifd.resolve("subsystem"), sys.resolve("bus/usb"));
+        return ifd;
+    }
+
+    /** IFACE/usbmisc/cdc-wdmN with the lowest N free in the whole tree, as cdc-wdm allocates minors. */
+    private static String addCdcWdm(Path sys, Path ifd) throws IOException {
+        for (int n = 0; ; n++) {
+            String node = "cdc-wdm" + n;
+            Path classLink = sys.resolve("class/usbmisc/" + node);
+            if (Files.exists(classLink, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Path nd = ifd.resolve("usbmisc/" + node);
+            Files.createDirectories(nd);
+            int minor = 176 + n;
+            write(nd, Map.of("dev", "180:" + minor,
+                    "uevent", String.format("MAJOR=180%nMINOR=%d%nDEVNAME=%s", minor, node)));
+            link(nd.resolve("device"), ifd);
+            link(nd.resolve("subsystem"), sys.resolve("class/usbmisc"));
+            if (claim(classLink, nd)) {
+                return node;
+            }
+            delete(nd); // another modem (thread or process) took N between our check and the link
+        }
+    }
+
+    /** IFACE/ttyUSBn/tty/ttyUSBn with the lowest n free in the whole tree, as usb-serial allocates minors. */
+    private static String addTty(Path sys, Path ifd, String serialDriver) throws IOException {
+        for (int n = 0; ; n++) {
+            String node = "ttyUSB" + n;
+            Path classLink = sys.resolve("class/tty/" + node);
+            if (Files.exists(classLink, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Path portDev = ifd.resolve(node);
+            Path nd = portDev.resolve("tty/" + node);
+            Files.createDirectories(nd);
+            write(portDev, Map.of("port_number", "0", "uevent", "DRIVER=" + serialDriver));
+            link(portDev.resolve("driver"), sys.resolve("bus/usb-serial/drivers/" + serialDriver));
+            link(portDev.resolve("subsystem"), sys.resolve("bus/usb-serial"));
+            write(nd, Map.of("dev", "188:" + n, "uevent", String.format("MAJOR=188%nMINOR=%d%nDEVNAME=%s", n, node)));
+            link(nd.resolve("device"), portDev);
+            link(nd.resolve("subsystem"), sys.resolve("class/tty"));
+            if (claim(classLink, nd)) {
+                return node;
+            }
+            delete(portDev);
+        }
+    }
+
+    /**
+     * Takes a kernel name by creating its class link: creating a symlink is atomic, so of two
+     * modems (threads or processes) picking the same number only one gets it. The node is
+     * complete before its link appears, so a live class link never dangles.
+     */
+    private static boolean claim(Path classLink, Path node) throws IOException {
+        try {
+            Files.createSymbolicLink(classLink, classLink.getParent().relativize(node));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The name a new tty would get now: the lowest ttyUSBn whose class link is absent or leads
+     * into {@code leaving} (the device directory of a device about to go). A forecast: another
+     * modem may take it first.
+     */
+    public static String lowestFreeTty(Path sys, Path leaving) {
+        for (int n = 0; ; n++) {
+            String node = "ttyUSB" + n;
+            Path link = sys.resolve("class/tty/" + node);
+            if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS) || leadsInto(link, leaving)) {
+                return node;
+            }
+        }
+    }
+
+    /** Whether a symlink's target lies under {@code dir} (without following links beyond it). */
+    static boolean leadsInto(Path link, Path dir) {
+        try {
+            return link.getParent().resolve(Files.readSymbolicLink(link)).normalize().startsWith(dir.normalize());
+        } catch (IOException e) {
+            return false; // gone meanwhile, or not a link
+        }
     }
 
     /** Removes a device added by {@link #addDevice} (or {@link #create}): its class links, then its directory. */
@@ -204,6 +288,9 @@ public final class SysfsTree {
     }
 
     private static void rootHub(Path sys, Path hub, int bus, String product, String speed) throws IOException {
+        if (Files.exists(hub.resolve("idVendor"))) {
+            return; // made for an earlier device on this tree
+        }
         Files.createDirectories(hub);
         Map<String, String> a = new LinkedHashMap<>();
         a.put("idVendor", "1d6b");
@@ -231,6 +318,12 @@ public final class SysfsTree {
         }
     }
 
+    private static void linkIfAbsent(Path at, Path target) throws IOException {
+        if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+            link(at, target);
+        }
+    }
+
     private static void link(Path at, Path target) throws IOException {
         Files.createDirectories(at.getParent());
         Files.createSymbolicLink(at, at.getParent().relativize(target));
@@ -238,7 +331,7 @@ public final class SysfsTree {
 
     /** Deletes a tree without following symlinks out of it. */
     public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -89,4 +89,45 @@ class BootPtyFaceTest {
         }
         assertFalse(Files.exists(dir.resolve("sys")));
     }
+    /**
+     * On a shared tree numbers are handed out at each enumeration, lowest free first, as the
+     * kernel does: the download tty takes a number another modem's ttys left free, and a modem
+     * that comes back gets whatever is free then, not its old numbers.
+     */
+    @Test
+    void reEnumerationOnASharedTreeTakesTheLowestFreeNumbers(@TempDir Path dir, @TempDir Path storage,
+                                                              @TempDir Path samples) throws Exception {
+        EdlFlashTest.edl = SamplePackages.edl(samples);
+        try (EmulatedModem a = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage);
+             EmulatedModem b = EmulatedModem.start(Profiles.MC7455);
+             EmulatedModem c = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace fa = a.publishPty(dir); // 2-1: cdc-wdm0, ttyUSB0-2
+            PtyFace fb = b.publishPty(dir); // 2-2: cdc-wdm1, ttyUSB3-5
+            assertEquals(dir.resolve("dev/ttyUSB0"), fa.downloadTty(), "its own ttys leave first");
+
+            BootHost.requestEdl(a);
+            Path tty = dir.resolve("dev/ttyUSB0");
+            awaitExists(tty, true);
+            assertEquals(tty, fa.downloadTty());
+            assertEquals(fa.currentDeviceDir().resolve("2-1:1.0/ttyUSB0/tty/ttyUSB0").toRealPath(),
+                    dir.resolve("sys/class/tty/ttyUSB0").toRealPath());
+            PtyFace fc = c.publishPty(dir); // arrives while a is in download mode
+            assertEquals("2-3", fc.usbPort());
+            assertEquals(dir.resolve("dev/cdc-wdm0"), fc.qmiDevice());
+            assertEquals(List.of("ttyUSB1", "ttyUSB2", "ttyUSB6"), List.copyOf(fc.ttys().keySet()));
+
+            try (TtyLink link = TtyLink.open(tty)) {
+                EdlFlashTest.flash(link);
+            }
+            assertTrue(a.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEquals(dir.resolve("dev/cdc-wdm2"), fa.qmiDevice());
+            awaitExists(fa.qmiDevice(), true);
+            assertEquals(List.of("ttyUSB0", "ttyUSB7", "ttyUSB8"), List.copyOf(fa.ttys().keySet()));
+            assertFalse(Files.exists(tty, LinkOption.NOFOLLOW_LINKS), "the download node went with its device");
+            assertEquals(SamplePackages.EDL_FIRMWARE, BootHost.revision(a));
+            assertEquals(dir.resolve("dev/cdc-wdm1"), fb.qmiDevice(), "b saw none of it");
+            assertTrue(Files.exists(fb.qmiDevice()));
+        }
+        assertFalse(Files.exists(dir.resolve("sys")));
+    }
 }

@@ -8,6 +8,7 @@ import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
+import io.modemflash.emulator.pty.SharedTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +24,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * `modemflash emulate --profile P [--pty DIR] [--fault SPEC]`: serves an emulated modem on a
- * pty with a sysfs-shaped tree until SIGINT/SIGTERM, then removes what it created. Prints one
- * JSON line {"event":"ready",...} on stdout once clients can connect.
+ * `modemflash emulate --profile P [--pty DIR] [--port N] [--fault SPEC]`: serves an emulated
+ * modem on a pty with a sysfs-shaped tree until SIGINT/SIGTERM, then removes what it created.
+ * Several emulators may publish on one DIR, each at its own USB port. Prints one JSON line
+ * {"event":"ready",...} on stdout once clients can connect, naming its port and nodes.
  */
 @Command(name = "emulate",
         mixinStandardHelpOptions = true,
@@ -38,8 +40,14 @@ public final class EmulateCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--pty", paramLabel = "DIR",
-            description = "Publish DIR/dev/cdc-wdm0 and DIR/sys (default: a new temporary directory, removed on exit).")
+            description = {"Publish DIR/dev/cdc-wdmN and the USB device in DIR/sys (default: a new temporary directory,"
+                    + " removed on exit).", "Several emulators may share DIR: each takes its own USB port and the lowest"
+                    + " free cdc-wdm/ttyUSB numbers."})
     Path dir;
+
+    @Option(names = "--port", paramLabel = "N",
+            description = "USB port 2-N to take (1-" + SharedTree.PORTS + "; default: the first free one).")
+    int port = PtyFace.ANY_PORT;
 
     @Option(names = "--fault", paramLabel = "SPEC",
             description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage,",
@@ -105,9 +113,21 @@ public final class EmulateCommand implements Callable<Integer> {
         return m;
     }
 
+    private static void closeQuietly(EmulatedModem modem) {
+        try {
+            modem.close();
+        } catch (IOException e) {
+            System.err.println("modemflash: emulator cleanup: " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Output out = new Output(outputOptions);
+        if (port != PtyFace.ANY_PORT && (port < 1 || port > SharedTree.PORTS)) {
+            throw new CliFailure(ExitCode.USAGE, "--port " + port + ": the emulated root hub has ports 1-"
+                    + SharedTree.PORTS);
+        }
         Profile p;
         FaultPlan plan;
         EmulatedModem modem;
@@ -125,8 +145,9 @@ public final class EmulateCommand implements Callable<Integer> {
         Path where = tempDir ? Files.createTempDirectory("modemflash-emulator-") : dir.toAbsolutePath();
         PtyFace face;
         try {
-            face = modem.publishPty(where);
+            face = modem.publishPty(where, port);
         } catch (IOException e) {
+            closeQuietly(modem);
             throw new CliFailure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
         }
         modem.onEvent(e -> {
@@ -146,6 +167,8 @@ public final class EmulateCommand implements Callable<Integer> {
             try {
                 modem.close();
                 if (tempDir) {
+                    // our own directory: no other modem can be waiting on its lock
+                    Files.deleteIfExists(where.resolve(SharedTree.LOCK_FILE));
                     Files.deleteIfExists(where);
                 }
             } catch (IOException e) {
@@ -170,6 +193,7 @@ public final class EmulateCommand implements Callable<Integer> {
         DownloadMode dl = modem.boot().mode();
         ready.put("download_usb_id", dl.usbId());
         ready.put("download_protocol", dl.kind().label);
+        // a forecast on a shared DIR (another modem may take the number first): usb_added names the real one
         ready.put("download_tty", face.downloadTty().toString());
         ready.put("storage", modem.boot().storageDir().toString());
         ObjectNode ttys = ready.putObject("ttys");

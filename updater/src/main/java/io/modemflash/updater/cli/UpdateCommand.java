@@ -55,7 +55,8 @@ public final class UpdateCommand implements Callable<Integer> {
             description = "Modem to update: /dev/cdc-wdmN, a tty of it, or a USB port path (2-1.4). Repeatable.")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = "--all", description = "Update every modem found (in parallel).")
+    @Option(names = "--all", description = "Update every modem found (in parallel); modems the package is not for "
+            + "are skipped with a warning.")
     boolean all;
 
     @Option(names = "--dry-run", description = "Print the plan and stop; nothing on the modem changes.")
@@ -185,7 +186,8 @@ public final class UpdateCommand implements Callable<Integer> {
                 .withVersions(target.firmwareVersion, target.configVersion, target.carrier, target.storageIndex)
                 .withTimeouts(t)
                 .withPolling(Duration.ofMillis(pollMs), Duration.ofMillis(modemRetryMs), modemRetries)
-                .withStateDir(stateDir != null ? stateDir : Journal.defaultDir());
+                .withStateDir(stateDir != null ? stateDir : Journal.defaultDir())
+                .withSkipMisfits(all);
     }
 
     private List<Device> targets(DeviceScanner scanner) {

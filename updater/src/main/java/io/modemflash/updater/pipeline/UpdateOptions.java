@@ -14,11 +14,13 @@ import java.util.Map;
  * @param modemRetryInterval pause between QMI attempts once the modem is back (libqmi: 5 s)
  * @param modemRetries      QMI attempts once the modem is back (libqmi: 12)
  * @param stateDir          where resume journals live (null: no journal)
+ * @param skipMisfits       a modem the package is not for is skipped with a warning instead of
+ *                          failed (--all: every modem found is a candidate, not a request)
  */
 public record UpdateOptions(boolean dryRun, boolean overrideDownload, String firmwareVersion, String configVersion,
                             String carrier, Integer storageIndex, boolean proxy, boolean force, boolean skipVerify,
                             Map<Stage, Duration> timeouts, Duration poll, Duration modemRetryInterval,
-                            int modemRetries, Path stateDir, DownloadOptions download) {
+                            int modemRetries, Path stateDir, DownloadOptions download, boolean skipMisfits) {
 
     public UpdateOptions {
         EnumMap<Stage, Duration> t = new EnumMap<>(Stage.class);
@@ -31,7 +33,7 @@ public record UpdateOptions(boolean dryRun, boolean overrideDownload, String fir
 
     public static UpdateOptions defaults() {
         return new UpdateOptions(false, false, null, null, null, null, false, false, false, Map.of(),
-                Duration.ofMillis(250), Duration.ofSeconds(5), 12, null, DownloadOptions.DEFAULTS);
+                Duration.ofMillis(250), Duration.ofSeconds(5), 12, null, DownloadOptions.DEFAULTS, false);
     }
 
     public Duration timeout(Stage s) {
@@ -40,32 +42,37 @@ public record UpdateOptions(boolean dryRun, boolean overrideDownload, String fir
 
     public UpdateOptions withTimeouts(Map<Stage, Duration> t) {
         return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
-                force, skipVerify, t, poll, modemRetryInterval, modemRetries, stateDir, download);
+                force, skipVerify, t, poll, modemRetryInterval, modemRetries, stateDir, download, skipMisfits);
     }
 
     public UpdateOptions withPolling(Duration sysfsPoll, Duration retryInterval, int retries) {
         return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
-                force, skipVerify, timeouts, sysfsPoll, retryInterval, retries, stateDir, download);
+                force, skipVerify, timeouts, sysfsPoll, retryInterval, retries, stateDir, download, skipMisfits);
     }
 
     public UpdateOptions withFlags(boolean dryRun, boolean overrideDownload, boolean proxy, boolean force,
                                    boolean skipVerify) {
         return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
-                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, download);
+                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, download, skipMisfits);
     }
 
     public UpdateOptions withVersions(String firmware, String config, String carrierName, Integer index) {
         return new UpdateOptions(dryRun, overrideDownload, firmware, config, carrierName, index, proxy, force,
-                skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, download);
+                skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, download, skipMisfits);
     }
 
     public UpdateOptions withStateDir(Path dir) {
         return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
-                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, dir, download);
+                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, dir, download, skipMisfits);
     }
 
     public UpdateOptions withDownload(DownloadOptions d) {
         return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
-                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, d);
+                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, d, skipMisfits);
+    }
+
+    public UpdateOptions withSkipMisfits(boolean skip) {
+        return new UpdateOptions(dryRun, overrideDownload, firmwareVersion, configVersion, carrier, storageIndex, proxy,
+                force, skipVerify, timeouts, poll, modemRetryInterval, modemRetries, stateDir, download, skip);
     }
 }

@@ -61,6 +61,13 @@ public final class UpdatePipeline {
         return t;
     });
 
+    /** The package does not fit the modem, and the options say to skip such modems. */
+    private static final class Misfit extends RuntimeException {
+        Misfit(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     /** The outcome for one device: the JSON {@code result} event's fields. */
     public record Result(String port, boolean ok, ExitCode exitCode, String message, Map<String, Object> fields) {
     }
@@ -215,6 +222,13 @@ public final class UpdatePipeline {
             }
             journal.delete();
             return new Result(port, true, ExitCode.OK, "updated to " + plan.target().firmwareVersion(), result);
+        } catch (Misfit m) {
+            // a modem --all found that the package is not for: left alone, not a failure
+            event("warning", Map.of("message", m.getMessage() + "; skipped (--force flashes it anyway)"));
+            end(Map.of("skipped", "the package does not fit this modem"));
+            skipRest(Stage.PLAN, "the package does not fit this modem");
+            result.put("skipped", m.getMessage());
+            return new Result(port, true, ExitCode.OK, "skipped: " + m.getMessage(), result);
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -281,6 +295,9 @@ public final class UpdatePipeline {
                     .replace('_', '-') + "; the package needs " + protocol.label;
         }
         if (misfit != null) {
+            if (!opt.force() && opt.skipMisfits()) {
+                throw new Misfit(misfit);
+            }
             if (!opt.force()) {
                 throw new CliFailure(ExitCode.WRONG_DEVICE, misfit + " (--force flashes it anyway)");
             }

@@ -19,14 +19,92 @@ class EmulateCommandTest {
     Path dir;
 
     private Process start(String... args) throws Exception {
+        return startAs("", args);
+    }
+
+    /** An emulator process with stdout and stderr in DIR/stdout{name}.txt and DIR/stderr{name}.txt. */
+    private Process startAs(String name, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", dir.resolve("jna").toString()),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "emulate"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr" + name + ".txt").toFile())
+                .redirectOutput(dir.resolve("stdout" + name + ".txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    /** The ready line of emulator {@code name} (fails when it died without one). */
+    private JsonNode ready(Process p, String name) throws Exception {
+        Path stdout = dir.resolve("stdout" + name + ".txt");
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && !Files.readString(stdout).contains("\n") && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        String line = Files.readString(stdout).lines().findFirst().orElse(null);
+        assertNotNull(line, "no ready line; stderr:\n" + Files.readString(dir.resolve("stderr" + name + ".txt")));
+        return Output.mapper().readTree(line);
+    }
+
+    /** One CTL Get Version Info over the pty: the answer carries the same transaction id. */
+    private static void assertAnswers(Path qmi) throws Exception {
+        try (var port = io.modemflash.posix.PosixFd.open(qmi)) {
+            port.write(io.modemflash.qmi.Hex.parse("01 0B 00 00 00 00 00 2A 21 00 00 00"));
+            byte[] buf = new byte[512];
+            int n = port.read(buf, 0, buf.length, 10_000);
+            assertTrue(n > 12, "short answer: " + n);
+            assertEquals(0x2A, buf[7]);
+        }
+    }
+
+    @Test
+    void severalEmulatorsShareOneDirectoryEachOnItsOwnPort() throws Exception {
+        Path pub = dir.resolve("shared").toAbsolutePath();
+        Process first = startAs("1", "--profile", "mc7455", "--pty", pub.toString());
+        Process second = null;
+        try {
+            JsonNode a = ready(first, "1");
+            assertEquals("2-1", a.get("usb_port").asText());
+            assertEquals(pub.resolve("dev/cdc-wdm0").toString(), a.get("qmi").asText());
+            second = startAs("2", "--profile", "em7565", "--pty", pub.toString(), "--port", "3");
+            JsonNode b = ready(second, "2");
+            assertEquals("2-3", b.get("usb_port").asText());
+            assertEquals(pub.resolve("dev/cdc-wdm1").toString(), b.get("qmi").asText());
+            assertEquals(pub.resolve("sys/devices/pci0000:00/0000:00:14.0/usb2/2-3").toString(),
+                    b.get("usb_device").asText());
+            assertEquals(List.of("ttyUSB3", "ttyUSB4", "ttyUSB5"), iterable(b.get("ttys").fieldNames()));
+            assertEquals(pub.resolve("dev/ttyUSB3").toString(), b.get("download_tty").asText());
+            assertEquals("1199", Files.readString(pub.resolve("sys/class/usbmisc/cdc-wdm1/device/../idVendor")).strip());
+
+            // a port that is taken is a usage error naming the owner
+            Process third = startAs("3", "--profile", "edl", "--pty", pub.toString(), "--port", "3");
+            assertTrue(third.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(ExitCode.USAGE.code, third.exitValue());
+            assertTrue(Files.readString(dir.resolve("stderr3.txt")).contains("USB port 2-3 is taken by another "
+                    + "emulated modem (pid " + second.pid() + ")"), Files.readString(dir.resolve("stderr3.txt")));
+
+            first.destroy();
+            assertTrue(first.waitFor(20, TimeUnit.SECONDS), "emulator did not stop on SIGTERM");
+            assertFalse(Files.exists(pub.resolve("dev/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(pub.resolve("sys/class/usbmisc/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
+            assertAnswers(Path.of(b.get("qmi").asText()));
+
+            second.destroy();
+            assertTrue(second.waitFor(20, TimeUnit.SECONDS), "emulator did not stop on SIGTERM");
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroyForcibly();
+            }
+        }
+        assertFalse(Files.exists(pub.resolve("sys"), LinkOption.NOFOLLOW_LINKS), "the last one removes the tree");
+        assertFalse(Files.exists(pub.resolve("dev"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 
     @Test
@@ -86,5 +164,10 @@ class EmulateCommandTest {
         assertEquals(ExitCode.USAGE.code, p.exitValue());
         assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("unknown QMI error 'Bogus'"));
         assertFalse(Files.exists(dir.resolve("b/sys")));
+
+        p = start("--profile", "mc7455", "--port", "16", "--pty", dir.resolve("c").toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("--port 16: the emulated root hub has ports 1-15"));
     }
 }

@@ -112,6 +112,32 @@ class DeviceScannerTest {
     }
 
     @Test
+    void findsEveryModemOfASharedPtyDirectory() throws Exception {
+        try (EmulatedModem a = EmulatedModem.start(Profiles.MC7455);
+             EmulatedModem b = EmulatedModem.start(Profiles.EDL);
+             EmulatedModem c = EmulatedModem.start(Profiles.EM7565)) {
+            List<PtyFace> faces = List.of(a.publishPty(dir), b.publishPty(dir), c.publishPty(dir));
+            DeviceScanner scanner = new DeviceScanner(SystemRoots.of(dir, dir));
+            List<Device> found = scanner.scan();
+            assertEquals(List.of("2-1", "2-2", "2-3"), found.stream().map(Device::port).toList());
+            assertEquals(List.of("1199:9071", "05c6:90db", "1199:9091"), found.stream().map(Device::vidPid).toList());
+            for (int i = 0; i < faces.size(); i++) {
+                PtyFace f = faces.get(i);
+                Device d = found.get(i);
+                assertEquals(f.qmiDevice(), d.qmiNode());
+                assertEquals("1-" + (i + 1), d.peerPort());
+                assertEquals(f.ttys().keySet().stream().toList(), d.ttys().stream().map(Device.Tty::name).toList());
+                assertEquals(d, scanner.find(f.qmiDevice().toString()).orElseThrow());
+            }
+            faces.get(1).close();
+            assertEquals(List.of("2-1", "2-3"), scanner.scan().stream().map(Device::port).toList());
+            assertTrue(scanner.find("2-2").isEmpty());
+            assertEquals(faces.get(2).qmiDevice(), scanner.find("2-3").orElseThrow().qmiNode());
+        }
+        assertEquals(List.of(), new DeviceScanner(SystemRoots.of(dir, dir)).scan());
+    }
+
+    @Test
     void followsThePtyFaceIntoEdlAndBack() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {
             PtyFace face = modem.publishPty(dir);
