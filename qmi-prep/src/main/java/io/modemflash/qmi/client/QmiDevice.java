@@ -21,6 +21,7 @@ import io.modemflash.qmi.ctl.GetVersionInfo;
 import io.modemflash.qmi.ctl.ReleaseClientId;
 import io.modemflash.qmi.ctl.Sync;
 import io.modemflash.qmi.transport.CharDeviceTransport;
+import io.modemflash.qmi.transport.NotQmuxException;
 import io.modemflash.qmi.transport.QmiProxyTransport;
 import io.modemflash.qmi.transport.QmiTransport;
 import io.modemflash.qmi.transport.TransportClosedException;
@@ -359,7 +360,9 @@ public final class QmiDevice implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!closing) {
-                QmiException g = goneException(e);
+                // a port that never spoke QMUX is the wrong port, not a lost one
+                QmiException g = e instanceof NotQmuxException n ? new NotQmiPortException(n.getMessage(), n)
+                        : goneException(e);
                 gone = g;
                 LOG.debug("{}: reader stopped: {}", name(), e.getMessage());
                 failAll(g);
