@@ -15,6 +15,12 @@ import java.util.Optional;
  * {@code qmi-error:dms-get-revision:Internal}</li>
  * <li>{@code qmi-drop:<message>}: never answer that message</li>
  * <li>{@code qmi-garbage}: put non-QMUX bytes before every response</li>
+ * <li>{@code qmi-wrong-service:<message>}: send that message's response on another service
+ * (WDS, or NAS for a WDS message), same client id and transaction id</li>
+ * <li>{@code qmi-overflow:<message>}: the response's last TLV claims 16 bytes more than the
+ * message holds (the frame itself stays well-formed)</li>
+ * <li>{@code qmi-truncate:<message>}: only the first half of the response frame is sent; the
+ * next answers come normally</li>
  * </ul>
  * Boot side (download mode), see {@link io.modemflash.emulator.boot.BootFaults}:
  * <ul>
@@ -57,6 +63,12 @@ public record FaultPlan(List<Fault> faults) {
 
     public record QmiGarbage() implements Fault {
     }
+
+    /** A malformed answer to one message; {@link #kind} says how it is spoiled. */
+    public record QmiMalformed(String message, Malformation kind) implements Fault {
+    }
+
+    public enum Malformation { WRONG_SERVICE, OVERFLOW, TRUNCATE }
 
     /** bytes -1: at the start of the stage; otherwise once that many image bytes arrived. */
     public record Disconnect(String stage, long bytes) implements Fault {
@@ -128,6 +140,13 @@ public record FaultPlan(List<Fault> faults) {
                 }
                 return new QmiGarbage();
             }
+            case "qmi-wrong-service", "qmi-overflow", "qmi-truncate" -> {
+                if (p.length != 2 || p[1].isBlank()) {
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected " + p[0] + ":<message>");
+                }
+                String kind = p[0].toUpperCase(Locale.ROOT).substring("QMI-".length()).replace('-', '_');
+                return new QmiMalformed(normalize(p[1]), Malformation.valueOf(kind));
+            }
             case "disconnect" -> {
                 if (p.length == 3 && p[1].equalsIgnoreCase("download")) {
                     try {
@@ -177,7 +196,8 @@ public record FaultPlan(List<Fault> faults) {
                 return noArgument(p, spec, new CrashDump());
             }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
-                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage, disconnect:<stage>,"
+                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage,"
+                    + " qmi-wrong-service:<message>, qmi-overflow:<message>, qmi-truncate:<message>, disconnect:<stage>,"
                     + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
                     + " reject-programmer, reboot-old, wrong-version, crash-dump");
         }
@@ -255,6 +275,16 @@ public record FaultPlan(List<Fault> faults) {
         return false;
     }
 
+    /** How the response to this message is to be spoiled, if at all. */
+    public Optional<Malformation> malformationFor(int service, int messageId) {
+        for (Fault f : faults) {
+            if (f instanceof QmiMalformed m && matches(m.message(), service, messageId)) {
+                return Optional.of(m.kind());
+            }
+        }
+        return Optional.empty();
+    }
+
     public boolean garbage() {
         return faults.stream().anyMatch(f -> f instanceof QmiGarbage);
     }
@@ -267,6 +297,8 @@ public record FaultPlan(List<Fault> faults) {
                 out.add(e.message());
             } else if (f instanceof QmiDrop d) {
                 out.add(d.message());
+            } else if (f instanceof QmiMalformed m) {
+                out.add(m.message());
             }
         }
         return out;

@@ -377,12 +377,14 @@ public final class QmiEngine {
         } catch (QmiFormatException e) {
             r = QmiResult.SUCCESS;
         }
-        record(h, name, r.describe());
+        var malformed = faults.malformationFor(h.service(), h.messageId());
+        record(h, name, r.describe() + malformed.map(m -> " (fault: " + m.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-') + ")").orElse(""));
         List<byte[]> out = new ArrayList<>(2);
         if (faults.garbage()) {
             out.add(GARBAGE.clone());
         }
-        out.add(response.encode());
+        out.add(malformed.isPresent() ? Malformed.apply(malformed.get(), response) : response.encode());
         return out;
     }
 
