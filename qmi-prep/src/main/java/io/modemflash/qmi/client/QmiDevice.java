@@ -91,7 +91,14 @@ public final class QmiDevice implements AutoCloseable {
      * drops client ids leaked by earlier runs). The transport is closed if that fails.
      */
     public static QmiDevice open(QmiTransport transport, QmiDeviceOptions options) throws QmiException {
+        return open(transport, options, null);
+    }
+
+    /** As {@link #open(QmiTransport, QmiDeviceOptions)}, tracing from the first frame (the probe included). */
+    public static QmiDevice open(QmiTransport transport, QmiDeviceOptions options, Consumer<String> trace)
+            throws QmiException {
         QmiDevice d = new QmiDevice(transport, options);
+        d.trace = trace;
         d.reader.start();
         if (d.shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(d.shutdownHook);
@@ -115,8 +122,14 @@ public final class QmiDevice implements AutoCloseable {
 
     /** Opens a /dev path directly, or through qmi-proxy when {@code proxy} (needed while ModemManager runs). */
     public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options) throws QmiException {
+        return open(path, proxy, options, null);
+    }
+
+    /** As {@link #open(Path, boolean, QmiDeviceOptions)}, with "> hex" / "< hex" trace lines (null: none). */
+    public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options, Consumer<String> trace)
+            throws QmiException {
         QmiTransport t = proxy ? QmiProxyTransport.open(path.toString()) : CharDeviceTransport.open(path);
-        return open(t, options);
+        return open(t, options, trace);
     }
 
     public String name() {
