@@ -13,8 +13,15 @@ import java.util.Optional;
  * <ul>
  * <li>{@code qmi-error:<message>:<ErrorName>}: answer that message with the error, e.g.
  * {@code qmi-error:dms-get-revision:Internal}</li>
- * <li>{@code qmi-drop:<message>}: never answer that message</li>
+ * <li>{@code qmi-drop:<message>[:<times>]}: never answer that message, or only its first
+ * {@code times} requests</li>
  * <li>{@code qmi-garbage}: put non-QMUX bytes before every response</li>
+ * <li>{@code qmi-wrong-service:<message>}: send that message's response on another service
+ * (WDS, or NAS for a WDS message), same client id and transaction id</li>
+ * <li>{@code qmi-overflow:<message>}: the response's last TLV claims 16 bytes more than the
+ * message holds (the frame itself stays well-formed)</li>
+ * <li>{@code qmi-truncate:<message>}: only the first half of the response frame is sent; the
+ * next answers come normally</li>
  * </ul>
  * Boot side (download mode), see {@link io.modemflash.emulator.boot.BootFaults}:
  * <ul>
@@ -52,11 +59,21 @@ public record FaultPlan(List<Fault> faults) {
     public record QmiError(String message, QmiProtocolError error) implements Fault {
     }
 
-    public record QmiDrop(String message) implements Fault {
+    /** times -1: every request of that message; otherwise only the first {@code times}. */
+    public record QmiDrop(String message, int times) implements Fault {
+        public QmiDrop(String message) {
+            this(message, -1);
+        }
     }
 
     public record QmiGarbage() implements Fault {
     }
+
+    /** A malformed answer to one message; {@link #kind} says how it is spoiled. */
+    public record QmiMalformed(String message, Malformation kind) implements Fault {
+    }
+
+    public enum Malformation { WRONG_SERVICE, OVERFLOW, TRUNCATE }
 
     /** bytes -1: at the start of the stage; otherwise once that many image bytes arrived. */
     public record Disconnect(String stage, long bytes) implements Fault {
@@ -117,8 +134,11 @@ public record FaultPlan(List<Fault> faults) {
                 return new QmiError(normalize(p[1]), parseError(p[2], spec));
             }
             case "qmi-drop" -> {
+                if (p.length == 3 && !p[1].isBlank() && p[2].matches("[1-9][0-9]{0,8}")) {
+                    return new QmiDrop(normalize(p[1]), Integer.parseInt(p[2]));
+                }
                 if (p.length != 2 || p[1].isBlank()) {
-                    throw new IllegalArgumentException("bad fault '" + spec + "': expected qmi-drop:<message>");
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected qmi-drop:<message>[:<times>]");
                 }
                 return new QmiDrop(normalize(p[1]));
             }
@@ -127,6 +147,13 @@ public record FaultPlan(List<Fault> faults) {
                     throw new IllegalArgumentException("bad fault '" + spec + "': qmi-garbage takes no argument");
                 }
                 return new QmiGarbage();
+            }
+            case "qmi-wrong-service", "qmi-overflow", "qmi-truncate" -> {
+                if (p.length != 2 || p[1].isBlank()) {
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected " + p[0] + ":<message>");
+                }
+                String kind = p[0].toUpperCase(Locale.ROOT).substring("QMI-".length()).replace('-', '_');
+                return new QmiMalformed(normalize(p[1]), Malformation.valueOf(kind));
             }
             case "disconnect" -> {
                 if (p.length == 3 && p[1].equalsIgnoreCase("download")) {
@@ -177,7 +204,8 @@ public record FaultPlan(List<Fault> faults) {
                 return noArgument(p, spec, new CrashDump());
             }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
-                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage, disconnect:<stage>,"
+                    + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>[:<times>], qmi-garbage,"
+                    + " qmi-wrong-service:<message>, qmi-overflow:<message>, qmi-truncate:<message>, disconnect:<stage>,"
                     + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
                     + " reject-programmer, reboot-old, wrong-version, crash-dump");
         }
@@ -255,6 +283,26 @@ public record FaultPlan(List<Fault> faults) {
         return false;
     }
 
+    /** How many requests of this message go unanswered: -1 all, empty none. */
+    public java.util.OptionalInt dropLimit(int service, int messageId) {
+        for (Fault f : faults) {
+            if (f instanceof QmiDrop d && matches(d.message(), service, messageId)) {
+                return java.util.OptionalInt.of(d.times());
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /** How the response to this message is to be spoiled, if at all. */
+    public Optional<Malformation> malformationFor(int service, int messageId) {
+        for (Fault f : faults) {
+            if (f instanceof QmiMalformed m && matches(m.message(), service, messageId)) {
+                return Optional.of(m.kind());
+            }
+        }
+        return Optional.empty();
+    }
+
     public boolean garbage() {
         return faults.stream().anyMatch(f -> f instanceof QmiGarbage);
     }
@@ -267,6 +315,8 @@ public record FaultPlan(List<Fault> faults) {
                 out.add(e.message());
             } else if (f instanceof QmiDrop d) {
                 out.add(d.message());
+            } else if (f instanceof QmiMalformed m) {
+                out.add(m.message());
             }
         }
         return out;

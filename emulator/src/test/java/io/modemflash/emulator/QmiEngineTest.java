@@ -2,6 +2,7 @@ package io.modemflash.emulator;
 
 import io.modemflash.emulator.qmi.QmiEngine;
 import io.modemflash.qmi.Hex;
+import io.modemflash.qmi.QmiFormatException;
 import io.modemflash.qmi.QmiMessage;
 import io.modemflash.qmi.QmiProtocolError;
 import io.modemflash.qmi.QmiService;
@@ -442,6 +443,29 @@ class QmiEngineTest {
         assertEquals(2, chunks.size());
         assertInstanceOf(io.modemflash.qmi.QmuxFramer.Garbage.class, chunks.get(0));
         assertInstanceOf(io.modemflash.qmi.QmuxFramer.Frame.class, chunks.get(1));
+    }
+
+    @Test
+    void malformedAnswerFaults() throws Exception {
+        Host h = start(Profiles.MC7455, FaultPlan.parse("qmi-wrong-service:dms-get-revision", "qmi-overflow:Get Model",
+                "qmi-truncate:dms-get-ids"));
+        int cid = h.allocate(DMS);
+
+        QmiMessage wrong = h.call(cid, new GetRevision.Request());
+        assertEquals(QmiService.WDS, wrong.service(), "answered on another service");
+        assertEquals(GetRevision.ID, wrong.messageId());
+        assertEquals(cid, wrong.clientId());
+
+        h.port.write(QmiMessage.request(DMS, cid, 100, GetModel.ID, List.of()).encode());
+        byte[] overflow = h.next();
+        QmiFormatException e = assertThrows(QmiFormatException.class, () -> QmiMessage.decode(overflow));
+        assertTrue(e.getMessage().contains("claims 23 byte(s), only 7 left"), e.getMessage());
+
+        h.port.write(QmiMessage.request(DMS, cid, 101, GetIds.ID, List.of()).encode());
+        assertNull(h.next(), "half a frame is no frame");
+        assertTrue(modem.qmi().history().stream().anyMatch(x -> x.outcome().endsWith("(fault: truncate)")),
+                modem.qmi().history().toString());
+        assertThrows(IllegalArgumentException.class, () -> FaultPlan.parse("qmi-truncate"));
     }
 
     @Test

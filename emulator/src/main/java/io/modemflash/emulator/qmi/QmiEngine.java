@@ -88,6 +88,7 @@ public final class QmiEngine {
     static final int HISTORY_LIMIT = 10_000;
     private final java.util.ArrayDeque<Exchange> history = new java.util.ArrayDeque<>();
     private final List<ModemEvent> pendingEvents = new ArrayList<>();
+    private final Map<Long, Integer> droppedSoFar = new java.util.HashMap<>();
     private final Object eventLock = new Object();
 
     private Phase phase = Phase.APPLICATION;
@@ -349,7 +350,7 @@ public final class QmiEngine {
         if (h.service() != QmiService.CTL && !pool.isAllocated(h.service(), h.clientId())) {
             return answer(h, name, error(h, QmiProtocolError.INVALID_CLIENT_ID));
         }
-        if (faults.drops(h.service(), h.messageId())) {
+        if (dropByFault(h)) {
             record(h, name, "dropped (fault)");
             return List.of();
         }
@@ -370,6 +371,16 @@ public final class QmiEngine {
         return out;
     }
 
+    /** qmi-drop: every request of the message, or only its first N (counted per message). */
+    private boolean dropByFault(Header h) {
+        OptionalInt limit = faults.dropLimit(h.service(), h.messageId());
+        if (limit.isEmpty()) {
+            return false;
+        }
+        int n = droppedSoFar.merge(key(h.service(), h.messageId()), 1, Integer::sum);
+        return limit.getAsInt() < 0 || n <= limit.getAsInt();
+    }
+
     private List<byte[]> answer(Header h, String name, QmiMessage response) {
         QmiResult r;
         try {
@@ -377,12 +388,14 @@ public final class QmiEngine {
         } catch (QmiFormatException e) {
             r = QmiResult.SUCCESS;
         }
-        record(h, name, r.describe());
+        var malformed = faults.malformationFor(h.service(), h.messageId());
+        record(h, name, r.describe() + malformed.map(m -> " (fault: " + m.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-') + ")").orElse(""));
         List<byte[]> out = new ArrayList<>(2);
         if (faults.garbage()) {
             out.add(GARBAGE.clone());
         }
-        out.add(response.encode());
+        out.add(malformed.isPresent() ? Malformed.apply(malformed.get(), response) : response.encode());
         return out;
     }
 

@@ -21,6 +21,7 @@ import io.modemflash.qmi.ctl.GetVersionInfo;
 import io.modemflash.qmi.ctl.ReleaseClientId;
 import io.modemflash.qmi.ctl.Sync;
 import io.modemflash.qmi.transport.CharDeviceTransport;
+import io.modemflash.qmi.transport.NotQmuxException;
 import io.modemflash.qmi.transport.QmiProxyTransport;
 import io.modemflash.qmi.transport.QmiTransport;
 import io.modemflash.qmi.transport.TransportClosedException;
@@ -90,7 +91,14 @@ public final class QmiDevice implements AutoCloseable {
      * drops client ids leaked by earlier runs). The transport is closed if that fails.
      */
     public static QmiDevice open(QmiTransport transport, QmiDeviceOptions options) throws QmiException {
+        return open(transport, options, null);
+    }
+
+    /** As {@link #open(QmiTransport, QmiDeviceOptions)}, tracing from the first frame (the probe included). */
+    public static QmiDevice open(QmiTransport transport, QmiDeviceOptions options, Consumer<String> trace)
+            throws QmiException {
         QmiDevice d = new QmiDevice(transport, options);
+        d.trace = trace;
         d.reader.start();
         if (d.shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(d.shutdownHook);
@@ -114,8 +122,14 @@ public final class QmiDevice implements AutoCloseable {
 
     /** Opens a /dev path directly, or through qmi-proxy when {@code proxy} (needed while ModemManager runs). */
     public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options) throws QmiException {
+        return open(path, proxy, options, null);
+    }
+
+    /** As {@link #open(Path, boolean, QmiDeviceOptions)}, with "> hex" / "< hex" trace lines (null: none). */
+    public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options, Consumer<String> trace)
+            throws QmiException {
         QmiTransport t = proxy ? QmiProxyTransport.open(path.toString()) : CharDeviceTransport.open(path);
-        return open(t, options);
+        return open(t, options, trace);
     }
 
     public String name() {
@@ -359,7 +373,9 @@ public final class QmiDevice implements AutoCloseable {
             }
         } catch (IOException e) {
             if (!closing) {
-                QmiException g = goneException(e);
+                // a port that never spoke QMUX is the wrong port, not a lost one
+                QmiException g = e instanceof NotQmuxException n ? new NotQmiPortException(n.getMessage(), n)
+                        : goneException(e);
                 gone = g;
                 LOG.debug("{}: reader stopped: {}", name(), e.getMessage());
                 failAll(g);

@@ -5,23 +5,39 @@ import io.modemflash.posix.Posix;
 import io.modemflash.posix.PosixException;
 import io.modemflash.posix.PosixFd;
 import io.modemflash.posix.Termios;
+import io.modemflash.qmi.DeviceAccessDeniedException;
 import io.modemflash.qmi.DeviceBusyException;
 import io.modemflash.qmi.DeviceNotFoundException;
 import io.modemflash.qmi.NotQmiPortException;
 import io.modemflash.qmi.QmiException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.util.List;
 
 /**
  * QMUX over a character device: /dev/cdc-wdm* (qmi_wwan), or a tty/pty carrying QMUX (the
  * emulator). Opened O_RDWR|O_NOCTTY|O_NONBLOCK; reads are poll-based and close() wakes them.
- * Whether the port really speaks QMI is proved later by CTL Sync (see QmiDevice).
+ * Whether the port really speaks QMI is proved later by CTL Sync (see QmiDevice). Refuses a
+ * port another process holds (see {@link PortHolders}): it would read our answers.
  */
 public final class CharDeviceTransport extends FdTransport {
 
+    /** A holder seen this many times, this far apart, is real (not a peer closing the port just now). */
+    private static final int BUSY_CHECKS = 3;
+    private static final long BUSY_RECHECK_MILLIS = 100;
+    private static final int USBMISC_MAJOR = 180;
+
     private CharDeviceTransport(PosixFd fd, String name) {
         super(fd, name);
+    }
+
+    /** A character device never ends on its own: EOF before any frame means it is not a QMI port (/dev/null). */
+    @Override
+    protected boolean eofBeforeFrameMeansNotQmi() {
+        return true;
     }
 
     public static CharDeviceTransport open(Path path) throws QmiException {
@@ -34,10 +50,18 @@ public final class CharDeviceTransport extends FdTransport {
             throw openFailure(p, e);
         }
         try {
+            boolean tty = fd.isatty();
+            // Only ports a modem can have: /dev/null is open in half the processes and is no one's port.
+            if (tty || isUsbMisc(path)) {
+                checkNotHeld(path);
+            }
             // A tty's line discipline would mangle binary QMUX (CR/LF mapping, echo): go raw.
-            if (fd.isatty()) {
+            if (tty) {
                 Termios.makeRaw(fd);
             }
+        } catch (DeviceBusyException e) {
+            fd.close();
+            throw e;
         } catch (IOException e) {
             fd.close();
             throw new QmiException("cannot set raw mode on " + p + ": " + e.getMessage(), e);
@@ -58,15 +82,64 @@ public final class CharDeviceTransport extends FdTransport {
         }
     }
 
+    /** usbmisc (major 180) is where the kernel puts cdc-wdm nodes. */
+    private static boolean isUsbMisc(Path path) {
+        try {
+            return Posix.deviceNumber(path).startsWith(USBMISC_MAJOR + ":");
+        } catch (PosixException e) {
+            return false;
+        }
+    }
+
+    /**
+     * DeviceBusyException naming the holder when another process keeps the port open. Checked a
+     * few times ~0.1 s apart: ModemManager's qmi-proxy may still hold it briefly after an inhibit.
+     */
+    static void checkNotHeld(Path path) throws DeviceBusyException {
+        List<PortHolders.Holder> holders = PortHolders.of(path);
+        for (int i = 1; i < BUSY_CHECKS && !holders.isEmpty(); i++) {
+            try {
+                Thread.sleep(BUSY_RECHECK_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            holders = PortHolders.of(path);
+        }
+        if (!holders.isEmpty()) {
+            throw busy(path.toString(), holders);
+        }
+    }
+
+    static DeviceBusyException busy(String path, List<PortHolders.Holder> holders) {
+        PortHolders.Holder first = holders.get(0);
+        String others = holders.size() > 1 ? " and " + (holders.size() - 1) + " other process(es)" : "";
+        return new DeviceBusyException("device busy: " + path + " is held by " + first + others + ": stop "
+                + first.command() + " or use --proxy");
+    }
+
     static QmiException openFailure(String path, PosixException e) {
         return switch (e.errno()) {
             case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO ->
                     new DeviceNotFoundException("no such device: " + path + " (unplugged, or renamed after a reset?)", e);
             case Errno.EBUSY -> new DeviceBusyException("device busy: stop ModemManager or use --proxy (" + path + ")", e);
-            case Errno.EACCES, Errno.EPERM -> new QmiException("permission denied opening " + path
-                    + ": run as root or get access to the device node", e);
+            case Errno.EACCES, Errno.EPERM -> accessDenied(path, e);
             case Errno.ENOTDIR, Errno.EISDIR -> new NotQmiPortException(path + " is not a QMI control port", e);
             default -> new QmiException("cannot open " + path + ": " + e.getMessage(), e);
         };
+    }
+
+    static DeviceAccessDeniedException accessDenied(String path, PosixException e) {
+        return new DeviceAccessDeniedException("permission denied opening " + path + ": run as root, or add your"
+                + " user to the group that owns it" + owningGroup(path) + " (usually dialout for ttys, plugdev for"
+                + " cdc-wdm) and log in again", e);
+    }
+
+    private static String owningGroup(String path) {
+        try {
+            return " ('" + ((GroupPrincipal) Files.getAttribute(Path.of(path), "posix:group")).getName() + "')";
+        } catch (IOException | RuntimeException ex) {
+            return "";
+        }
     }
 }

@@ -14,10 +14,16 @@ import java.util.Deque;
 /**
  * QMUX over a file descriptor (cdc-wdm node, tty/pty, unix socket). Everything read goes
  * through a {@link QmuxFramer}: a cdc-wdm read is one message, but a pty or socket is a byte
- * stream. Bytes that are not QMUX are logged and skipped.
+ * stream. Bytes that are not QMUX are skipped and summarised in the log; a port that sends only
+ * such bytes (64 KiB before any frame) is not a QMI port, and neither is one that ends before
+ * its first frame when {@link #eofBeforeFrameMeansNotQmi()} says so.
  */
 public class FdTransport implements QmiTransport {
     private static final Logger LOG = LoggerFactory.getLogger(FdTransport.class);
+    /** Non-QMUX bytes tolerated before the first frame; /dev/zero or an AT tty passes it in milliseconds. */
+    static final long NOT_QMUX_LIMIT = 64 * 1024;
+    /** A modem writes a frame in one go: a frame start still incomplete after this was cut short. */
+    static final long STALE_PARTIAL_NANOS = 500_000_000L;
 
     private final PosixFd fd;
     private final String name;
@@ -25,10 +31,19 @@ public class FdTransport implements QmiTransport {
     private final Deque<byte[]> ready = new ArrayDeque<>();
     private final byte[] buf = new byte[8192];
     private final Object readLock = new Object();
+    private final SkippedBytes skipped;
+    private boolean framesSeen;
+    private long partialSince;
 
     public FdTransport(PosixFd fd, String name) {
         this.fd = fd;
         this.name = name;
+        this.skipped = new SkippedBytes(name);
+    }
+
+    /** True for ports that never end by themselves, so an early EOF proves a wrong path (e.g. /dev/null). */
+    protected boolean eofBeforeFrameMeansNotQmi() {
+        return false;
     }
 
     @Override
@@ -57,21 +72,49 @@ public class FdTransport implements QmiTransport {
                     throw new TransportClosedException(name + " is closed", e);
                 }
                 if (n < 0) {
+                    if (!framesSeen && eofBeforeFrameMeansNotQmi()) {
+                        throw new NotQmuxException(name + " ended (EOF) before sending any QMUX frame: not a QMI port");
+                    }
                     throw new TransportClosedException(name + " closed by the other end");
                 }
                 if (n == 0) {
                     continue;
                 }
+                dropStalePartial();
                 for (QmuxFramer.Chunk c : framer.feed(buf, 0, n)) {
                     if (c instanceof QmuxFramer.Frame f) {
+                        framesSeen = true;
                         ready.add(f.bytes());
                     } else {
-                        LOG.warn("{}: skipped {} byte(s) that are not QMUX: {}", name, c.bytes().length,
-                                Hex.spaced(c.bytes()));
+                        skipped.add(c.bytes());
                     }
                 }
+                partialSince = framer.pending() == 0 ? 0 : partialSince == 0 ? System.nanoTime() : partialSince;
+                checkQmuxAtAll();
             }
             return ready.poll();
+        }
+    }
+
+    /**
+     * A frame start left incomplete for long was cut short; waiting for its missing bytes would
+     * swallow the next answers, so drop it when new bytes come.
+     */
+    private void dropStalePartial() {
+        if (partialSince != 0 && System.nanoTime() - partialSince > STALE_PARTIAL_NANOS) {
+            byte[] cut = framer.pendingBytes();
+            framer.reset();
+            partialSince = 0;
+            LOG.warn("{}: dropped a QMUX frame cut short ({} of its bytes came): {}", name, cut.length,
+                    Hex.spaced(cut, 0, Math.min(cut.length, SkippedBytes.SAMPLE)));
+        }
+    }
+
+    private void checkQmuxAtAll() throws NotQmuxException {
+        if (!framesSeen && skipped.total() + framer.pending() > NOT_QMUX_LIMIT) {
+            skipped.flush();
+            throw new NotQmuxException(name + " sends data that is not QMUX: not a QMI port (" + skipped.total()
+                    + " bytes without a QMUX frame, starting " + skipped.firstHex() + ")");
         }
     }
 
@@ -86,6 +129,7 @@ public class FdTransport implements QmiTransport {
 
     @Override
     public void close() {
+        skipped.flush();
         fd.close();
     }
 

@@ -1,6 +1,9 @@
 package io.modemflash.qmi.transport;
 
+import io.modemflash.posix.Errno;
+import io.modemflash.posix.PosixException;
 import io.modemflash.posix.Pty;
+import io.modemflash.qmi.DeviceAccessDeniedException;
 import io.modemflash.qmi.DeviceNotFoundException;
 import io.modemflash.qmi.Hex;
 import io.modemflash.qmi.NotQmiPortException;
@@ -13,6 +16,7 @@ import io.modemflash.qmi.ctl.Sync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,5 +104,63 @@ class CharDeviceTransportTest {
             assertEquals(QmiService.CTL, seen.get().service());
             assertEquals(Sync.ID, seen.get().messageId());
         }
+    }
+
+    @Test
+    void devNullEndsBeforeAnyFrameSoItIsNotAQmiPort() throws Exception {
+        try (CharDeviceTransport t = CharDeviceTransport.open(Path.of("/dev/null"))) {
+            NotQmuxException e = assertThrows(NotQmuxException.class, () -> t.receive(5_000));
+            assertTrue(e.getMessage().contains("before sending any QMUX frame: not a QMI port"), e.getMessage());
+        }
+    }
+
+    @Test
+    void devZeroIsGivenUpOnAfter64KiBWithoutAFrame() throws Exception {
+        try (CharDeviceTransport t = CharDeviceTransport.open(Path.of("/dev/zero"))) {
+            NotQmuxException e = assertThrows(NotQmuxException.class, () -> t.receive(5_000));
+            assertTrue(e.getMessage().startsWith("/dev/zero sends data that is not QMUX: not a QMI port"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("starting 00 00 00"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEndAfterAFrameIsALostPortNotAWrongOne() throws Exception {
+        Pty pty = Pty.open();
+        try (CharDeviceTransport t = CharDeviceTransport.open(pty.slavePath())) {
+            pty.master().write(A, 0, A.length, -1);
+            assertArrayEquals(A, t.receive(10_000));
+            pty.close();
+            IOException e = assertThrows(IOException.class, () -> t.receive(5_000));
+            assertFalse(e instanceof NotQmuxException, e.toString());
+        } finally {
+            pty.close();
+        }
+    }
+
+    @Test
+    void aFrameCutShortIsDroppedWhenTheNextOneComes() throws Exception {
+        try (Pty pty = Pty.open(); CharDeviceTransport t = CharDeviceTransport.open(pty.slavePath())) {
+            pty.master().write(B, 0, B.length - 4, -1);
+            assertNull(t.receive(FdTransport.STALE_PARTIAL_NANOS / 1_000_000 + 200), "incomplete: nothing yet");
+            pty.master().write(A, 0, A.length, -1);
+            assertArrayEquals(A, t.receive(10_000), "the next frame is not swallowed by the cut one");
+        }
+    }
+
+    @Test
+    void permissionDeniedTellsWhatToDo() {
+        // Tests run as root, which bypasses file modes: check the errno mapping itself.
+        assertAccessDenied(CharDeviceTransport.openFailure("/dev/ttyUSB2",
+                new PosixException("open", "/dev/ttyUSB2", Errno.EACCES)));
+        assertAccessDenied(CharDeviceTransport.openFailure("/dev/cdc-wdm0",
+                new PosixException("open", "/dev/cdc-wdm0", Errno.EPERM)));
+    }
+
+    private static void assertAccessDenied(Exception e) {
+        assertInstanceOf(DeviceAccessDeniedException.class, e);
+        assertTrue(e.getMessage().startsWith("permission denied opening /dev/"), e.getMessage());
+        assertTrue(e.getMessage().contains("run as root"), e.getMessage());
+        assertTrue(e.getMessage().contains("dialout") && e.getMessage().contains("plugdev"), e.getMessage());
     }
 }

@@ -50,7 +50,9 @@ public final class EmulateCommand implements Callable<Integer> {
     int port = PtyFace.ANY_PORT;
 
     @Option(names = "--fault", paramLabel = "SPEC",
-            description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>, qmi-garbage,",
+            description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>[:<times>], qmi-garbage,",
+                    "qmi-wrong-service:<message> (response on another service), qmi-overflow:<message> (a TLV claims",
+                    "more bytes than the message holds), qmi-truncate:<message> (response frame cut in half),",
                     "disconnect:<stage>, disconnect:download:<bytes>, nak:<firehose command>, stall:<stage>, corrupt-crc,",
                     "eat-hello, reject-programmer, reboot-old, wrong-version, crash-dump.",
                     "e.g. qmi-error:dms-get-revision:Internal, disconnect:download:100000, nak:program"})

@@ -53,10 +53,8 @@ public final class InfoCommand implements Callable<Integer> {
                 .withSyncOnOpen(false)
                 .withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
         ModemInfo info;
-        try (QmiDevice qmi = QmiDevice.open(device, proxy, options)) {
-            if (out.verbose()) {
-                qmi.setTrace(out::trace);
-            }
+        // traced from the first frame, so -v also shows the Get Version Info probe
+        try (QmiDevice qmi = QmiDevice.open(device, proxy, options, out.verbose() ? out::trace : null)) {
             try (DmsClient dms = qmi.dms()) {
                 info = ModemInfo.read(qmi, dms);
             }

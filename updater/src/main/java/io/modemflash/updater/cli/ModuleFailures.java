@@ -20,7 +20,9 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qmi.DeviceBusyException) {
             return ExitCode.DEVICE_BUSY;
         }
-        if (t instanceof io.modemflash.qmi.DeviceNotFoundException || t instanceof io.modemflash.qmi.NotQmiPortException) {
+        // a node we may not open is as unusable as a missing one; the message says what to do
+        if (t instanceof io.modemflash.qmi.DeviceNotFoundException || t instanceof io.modemflash.qmi.NotQmiPortException
+                || t instanceof io.modemflash.qmi.DeviceAccessDeniedException) {
             return ExitCode.DEVICE_NOT_FOUND;
         }
         if (t instanceof io.modemflash.qmi.DeviceGoneException) {

@@ -7,7 +7,8 @@ import io.modemflash.emulator.PtyFace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -67,12 +68,14 @@ class InfoAgreesWithQmicliTest {
                 .map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
-    @Test
-    void mc7455() throws Exception {
-        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"mc7455", "em7565"})
+    void sameValuesAsQmicli(String profile) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.byName(profile))) {
             PtyFace face = modem.publishPty(dir);
             Path dev = face.qmiDevice();
             // qmicli first and directly: a running qmi-proxy would hold the port.
+            String model = field(qmicli(dev, "--dms-get-model"), "Model");
             String revision = field(qmicli(dev, "--dms-get-revision"), "Revision");
             String ids = qmicli(dev, "--dms-get-ids");
             List<String> preference = qmicliPreference(qmicli(dev, "--dms-get-firmware-preference"));
@@ -87,6 +90,7 @@ class InfoAgreesWithQmicliTest {
                         : InfoCommandTest.cli("info", "-d", dev.toString(), "--json");
                 assertEquals(0, r.exit(), r.stderr() + how);
                 JsonNode info = r.event("info");
+                assertEquals(model, info.get("model").asText(), how);
                 assertEquals(revision, info.get("revision").asText(), how);
                 assertEquals(field(ids, "IMEI"), info.at("/ids/imei").asText(), how);
                 assertEquals(field(ids, "ESN"), info.at("/ids/esn").asText(), how);

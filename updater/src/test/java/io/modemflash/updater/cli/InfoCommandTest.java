@@ -6,8 +6,8 @@ import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
 import io.modemflash.qmi.QmiService;
-import io.modemflash.qmi.client.DmsClient;
-import io.modemflash.qmi.client.QmiDevice;
+import io.modemflash.posix.Pty;
+import io.modemflash.qmi.DeviceAccessDeniedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,8 +135,8 @@ class InfoCommandTest {
     /** Ctrl-C in the middle of a request: the shutdown path still releases the client id. */
     @Test
     void sigintMidRequestReleasesTheClientId() throws Exception {
-        // The modem never answers Get IDs, so every run is caught waiting for it.
-        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("qmi-drop:dms-get-ids"))) {
+        // The modem leaves the first three Get IDs unanswered, so each of the three runs is caught waiting for it.
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("qmi-drop:dms-get-ids:3"))) {
             PtyFace face = modem.publishPty(dir);
             for (int round = 0; round < 3; round++) {
                 Process p = javaCli("info", "-d", face.qmiDevice().toString(), "--timeout", "60");
@@ -150,10 +151,11 @@ class InfoCommandTest {
                 }
                 assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "round " + round + ": leaked id");
             }
-            // The pool is intact: a new client works.
-            try (QmiDevice qmi = QmiDevice.open(modem.transport()); DmsClient dms = qmi.dms()) {
-                assertEquals("MC7455", dms.getModel());
-            }
+            // The pool is intact: a real `info` (no Sync, which would free every id) still works and leaves none.
+            Run after = cli("info", "-d", face.qmiDevice().toString(), "--json");
+            assertEquals(0, after.exit(), after.stderr());
+            assertEquals("MC7455", after.event("info").get("model").asText());
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "info released its own id");
         }
     }
 
@@ -184,6 +186,159 @@ class InfoCommandTest {
 
         Run usage = cli("info");
         assertEquals(ExitCode.USAGE.code, usage.exit());
+    }
+
+    /** Another process reading the port would steal the answers: say who holds it, at once. */
+    @Test
+    void aPortHeldByAnotherProcessIsBusyNamingTheHolder() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            Path dev = face.qmiDevice();
+            // the shell opens the pty in the child, so this JVM never holds it
+            Process holder = new ProcessBuilder("sh", "-c", "exec sleep 60 < '" + dev + "'").start();
+            try {
+                awaitHolding(holder, dev);
+                long t0 = System.nanoTime();
+                Run r = cli("info", "-d", dev.toString(), "--json");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(ExitCode.DEVICE_BUSY.code, r.exit(), r.stderr());
+                assertTrue(r.stderr().contains("modemflash: device busy: " + dev + " is held by pid " + holder.pid()
+                        + " (sleep): stop sleep or use --proxy"), r.stderr());
+                assertTrue(ms < 5_000, "took " + ms + " ms");
+                assertEquals("device-busy", r.event("result").get("error").asText());
+            } finally {
+                holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            assertEquals(0, cli("info", "-d", dev.toString()).exit(), "usable again once the holder is gone");
+        }
+    }
+
+    @Test
+    void aPortThatFloodsNonQmuxBytesIsNotAQmiPort() throws Exception {
+        try (Pty pty = Pty.open()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread chatty = new Thread(() -> {
+                byte[] at = "AT+CSQ\r\n+CSQ: 17,99\r\nOK\r\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (!stop.get()) {
+                        pty.master().write(at, 0, at.length, 200);
+                    }
+                } catch (Exception e) {
+                    // the client closed the port: done
+                }
+            }, "chatty tty");
+            chatty.setDaemon(true);
+            chatty.start();
+            try {
+                Run r = cli("info", "-d", pty.slavePath().toString());
+                assertEquals(ExitCode.DEVICE_NOT_FOUND.code, r.exit(), r.stderr());
+                assertTrue(r.stderr().contains("sends data that is not QMUX: not a QMI port"), r.stderr());
+                assertTrue(r.stderr().lines().count() < 10, "a summary, not a flood:\n" + r.stderr());
+                assertTrue(r.stderr().contains("first 32: 41 54 2B 43 53 51"), r.stderr());
+            } finally {
+                stop.set(true);
+            }
+        }
+        Run zero = cli("info", "-d", "/dev/zero");
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, zero.exit(), zero.stderr());
+        assertTrue(zero.stderr().contains("/dev/zero sends data that is not QMUX: not a QMI port"), zero.stderr());
+        assertTrue(zero.stderr().length() < 4096, "no flood: " + zero.stderr().length() + " chars");
+    }
+
+    @Test
+    void aPortThatEndsBeforeAnsweringIsNotAQmiPort() {
+        Run r = cli("info", "-d", "/dev/null");
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("/dev/null ended (EOF) before sending any QMUX frame: not a QMI port"),
+                r.stderr());
+    }
+
+    @Test
+    void aResponseOnTheWrongServiceIsAProtocolFailure() throws Exception {
+        Run r = infoWithFault("qmi-wrong-service:dms-get-revision");
+        assertEquals(ExitCode.PROTOCOL.code, r.exit(), r.stderr());
+        assertTrue(r.stderr().matches("(?s).*modemflash: response to DMS Get Revision \\(tid \\d+\\) came from service"
+                + " WDS.*"), r.stderr());
+    }
+
+    @Test
+    void aTlvOverflowingItsMessageIsAProtocolFailure() throws Exception {
+        Run r = infoWithFault("qmi-overflow:dms-get-revision");
+        assertEquals(ExitCode.PROTOCOL.code, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("modemflash: malformed response to DMS Get Revision: TLV 0x01 claims"),
+                r.stderr());
+    }
+
+    /** Half a frame never completes: the request times out by name, and the link survives for the release. */
+    @Test
+    void aTruncatedResponseIsATimeoutNamingTheRequest() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("qmi-truncate:dms-get-revision"))) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "--timeout", "1");
+            assertEquals(ExitCode.TIMEOUT.code, r.exit(), r.stderr());
+            assertTrue(r.stderr().contains("modemflash: no answer to DMS Get Revision from"), r.stderr());
+            assertTrue(r.stderr().contains("dropped a QMUX frame cut short"), r.stderr());
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "the release after it got through");
+        }
+    }
+
+    @Test
+    void verboseTracesEveryFrameSentAndReceived() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455)) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "-v");
+            assertEquals(0, r.exit(), r.stderr());
+            List<String> sent = r.stderr().lines().filter(l -> l.startsWith("> 01 ")).toList();
+            List<String> received = r.stderr().lines().filter(l -> l.startsWith("< 01 ")).toList();
+            // Get Version Info, Allocate, 7 DMS queries, Release
+            assertTrue(sent.size() >= 10, r.stderr());
+            assertEquals(sent.size(), received.size(), "one answer per request:\n" + r.stderr());
+            assertTrue(received.stream().allMatch(l -> l.startsWith("< 01 ") && l.substring(11, 13).equals("80")),
+                    "modem-to-host QMUX flag 80:\n" + r.stderr());
+            assertTrue(sent.get(0).matches("> 01 0B 00 00 00 00 00 [0-9A-F]{2} 21 00 00 00"),
+                    "first: CTL Get Version Info, got " + sent.get(0));
+        }
+    }
+
+    @Test
+    void permissionDeniedIsAnUnusableDeviceNotAnInternalError() {
+        // Tests run as root, which ignores chmod 000: check the mapping the CLI applies.
+        DeviceAccessDeniedException e = new DeviceAccessDeniedException("permission denied opening /dev/cdc-wdm0: run as"
+                + " root, or add your user to the group that owns it", null);
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(e));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(new RuntimeException("wrapped", e)));
+    }
+
+    private Run infoWithFault(String fault) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse(fault))) {
+            PtyFace face = modem.publishPty(dir);
+            Run r = cli("info", "-d", face.qmiDevice().toString(), "--timeout", "2");
+            assertFalse(r.stderr().contains("\tat "), "no stack trace");
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS), "released after " + fault);
+            return r;
+        }
+    }
+
+    /** Waits until the child has the device open (its fd 0 points at the pty). */
+    private static void awaitHolding(Process p, Path dev) throws Exception {
+        Path real = dev.toRealPath();
+        Path fd0 = Path.of("/proc", Long.toString(p.pid()), "fd", "0");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                String comm = Files.readString(Path.of("/proc", Long.toString(p.pid()), "comm")).strip();
+                if (Files.readSymbolicLink(fd0).equals(real) && comm.equals("sleep")) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not started yet
+            }
+            if (!p.isAlive()) {
+                fail("holder exited early: " + stderr(p));
+            }
+            Thread.sleep(10);
+        }
+        fail("the holder never opened " + dev);
     }
 
     private static void awaitGetIdsRequest(EmulatedModem modem, int count, Process p) throws Exception {
