@@ -55,6 +55,7 @@ public final class PortWatcher {
     public Device await(Predicate<Device> wanted, String what, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean gone = before == null;
+        Device previous = null;
         while (true) {
             Device now = current();
             if (now != null) {
@@ -63,9 +64,13 @@ public final class PortWatcher {
             if (now == null || !now.sameEnumeration(before)) {
                 gone = true;
             }
-            if (gone && now != null && wanted.test(now)) {
+            // The kernel adds the device, then its interfaces, then binds drivers and makes
+            // nodes: take it only once two polls in a row see the same picture, so a device
+            // caught half-way (no interface yet, a tty about to appear) is not taken as final.
+            if (gone && now != null && wanted.test(now) && now.equals(previous)) {
                 return now;
             }
+            previous = now;
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new DeviceWaitTimeoutException(message(what, timeout, now, gone));
