@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Flash of an EDL part (eMMC or UFS): one sparse file per LUN, {@code lunN.img}, exactly
@@ -21,6 +22,7 @@ public final class BlockStorage implements Closeable {
     private final Geometry geometry;
     private final List<FileChannel> luns = new ArrayList<>();
     private long writes;
+    private Integer bootableLun;
 
     /** memoryName as configure names it ("ufs", "emmc", "nand"); sectorsPerLun one entry per LUN. */
     public record Geometry(String memoryName, int sectorSize, List<Long> sectorsPerLun) {
@@ -111,6 +113,21 @@ public final class BlockStorage implements Closeable {
     /** How many writes (programs, erases, patches) storage has seen since it was opened. */
     public synchronized long writes() {
         return writes;
+    }
+
+    /**
+     * The LUN the last {@code <setbootablestoragedrive>} chose, if any. Kept here, not in a
+     * Firehose session: on UFS it is a device attribute that outlives the programmer.
+     */
+    public synchronized OptionalInt bootableLun() {
+        return bootableLun == null ? OptionalInt.empty() : OptionalInt.of(bootableLun);
+    }
+
+    synchronized void setBootableLun(int lun) throws IOException {
+        if (!hasLun(lun)) {
+            throw new IOException("no LUN " + lun);
+        }
+        bootableLun = lun;
     }
 
     /** Writes zeros (an erase of eMMC/UFS reads back as zeros). */

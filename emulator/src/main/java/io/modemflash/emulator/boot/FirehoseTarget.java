@@ -140,6 +140,9 @@ final class FirehoseTarget {
                     throw new Refused("LUN " + lun + " does not exist");
                 }
                 bootableLun = lun;
+                if (blocks != null) {
+                    blocks.setBootableLun(lun);
+                }
                 log("Set bootable drive to " + lun);
                 ack(attrs());
             }

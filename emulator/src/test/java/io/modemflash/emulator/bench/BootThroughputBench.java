@@ -28,7 +28,7 @@ import java.util.Random;
  * program of N MiB into a file-backed LUN, and a Sierra QDL image of N MiB into the image
  * store, host sessions from qdl on the other end.
  * <pre>
- * mvn -o -q -B -pl emulator test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * mvn -o -q -B -pl emulator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp emulator/target/classes:emulator/target/test-classes:$(cat emulator/target/cp.txt) \
  *     io.modemflash.emulator.bench.BootThroughputBench 256 3
  * </pre>

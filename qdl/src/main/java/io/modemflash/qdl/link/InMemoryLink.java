@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the next read, like a bulk IN of that size), and explicit zero-length packets travel as
  * empty transfers that the reading end swallows and counts. Without it (the tty model) the
  * pipe is a byte stream: reads merge transfers and ZLPs are not sent.
+ *
+ * <p>A write is copied (the caller may reuse its array at once, as after a USB write); copies
+ * of 64 KiB and more go into buffers the reading end hands back, so streaming allocates
+ * nothing per chunk. Each direction keeps at most {@code capacityBytes} of spare buffers.
  */
 public final class InMemoryLink implements Link {
 
@@ -67,11 +71,11 @@ public final class InMemoryLink implements Link {
         if (len == 0) {
             return; // as on USB: an empty write sends nothing (a ZLP is the link's decision)
         }
-        byte[] copy = new byte[len];
+        byte[] copy = out.acquire(len);
         System.arraycopy(data, off, copy, 0, len);
-        out.put(copy);
+        out.put(new Transfer(copy, len));
         if (options.transferBoundaries() && Zlp.needed(len, options.maxPacketSize(), zlp)) {
-            out.put(new byte[0]);
+            out.put(Transfer.ZLP);
         }
     }
 
@@ -117,11 +121,21 @@ public final class InMemoryLink implements Link {
         out.close();
     }
 
+    /** One write: the first {@code length} bytes of {@code data} (a pooled buffer may be larger). */
+    private record Transfer(byte[] data, int length) {
+        static final Transfer ZLP = new Transfer(new byte[0], 0);
+    }
+
     private static final class Pipe {
+        /** Writes at least this big reuse buffers: at -Xmx64m each 1 MiB copy was a humongous G1 allocation. */
+        private static final int POOLED = 64 * 1024;
+
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+        private final ArrayDeque<Transfer> queue = new ArrayDeque<>();
+        private final ArrayDeque<byte[]> free = new ArrayDeque<>();
         private final Options options;
+        private long freeBytes;
         private int headOffset;
         private long queuedBytes;
         private long zeroLength;
@@ -132,17 +146,47 @@ public final class InMemoryLink implements Link {
             this.options = options;
         }
 
-        void put(byte[] transfer) throws IOException {
+        /** A buffer of at least len bytes that the writer owns until it puts it. */
+        byte[] acquire(int len) {
+            if (len < POOLED) {
+                return new byte[len];
+            }
             lock.lock();
             try {
-                while (!closed && !queue.isEmpty() && queuedBytes + transfer.length > options.capacityBytes()) {
+                for (var it = free.iterator(); it.hasNext(); ) {
+                    byte[] b = it.next();
+                    if (b.length >= len) {
+                        it.remove();
+                        freeBytes -= b.length;
+                        return b;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            // rounded up so that 1 MiB and 1 MiB + a 13-byte QDL header share buffers
+            return new byte[(int) Math.min(Integer.MAX_VALUE - 8, ((long) len + POOLED - 1) / POOLED * POOLED)];
+        }
+
+        /** Called with the lock held once the reader consumed a transfer. Keeps at most capacity bytes. */
+        private void recycle(byte[] b) {
+            if (b.length >= POOLED && freeBytes + b.length <= options.capacityBytes()) {
+                free.addLast(b);
+                freeBytes += b.length;
+            }
+        }
+
+        void put(Transfer transfer) throws IOException {
+            lock.lock();
+            try {
+                while (!closed && !queue.isEmpty() && queuedBytes + transfer.length() > options.capacityBytes()) {
                     changed.await();
                 }
                 if (closed) {
                     throw new DeviceGoneException("in-memory link closed");
                 }
                 queue.addLast(transfer);
-                queuedBytes += transfer.length;
+                queuedBytes += transfer.length();
                 changed.signalAll();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -158,7 +202,7 @@ public final class InMemoryLink implements Link {
             try {
                 while (true) {
                     // Swallow zero-length completions: they carry no data for the reader.
-                    while (!queue.isEmpty() && queue.peekFirst().length == 0) {
+                    while (!queue.isEmpty() && queue.peekFirst().length() == 0) {
                         queue.removeFirst();
                         zeroLength++;
                         changed.signalAll();
@@ -177,8 +221,8 @@ public final class InMemoryLink implements Link {
                 }
                 int n = 0;
                 do {
-                    byte[] head = queue.peekFirst();
-                    if (head.length == 0) {
+                    Transfer head = queue.peekFirst();
+                    if (head.length() == 0) {
                         if (options.transferBoundaries()) {
                             break;
                         }
@@ -186,15 +230,16 @@ public final class InMemoryLink implements Link {
                         zeroLength++;
                         continue;
                     }
-                    int c = Math.min(len - n, head.length - headOffset);
-                    System.arraycopy(head, headOffset, buf, off + n, c);
+                    int c = Math.min(len - n, head.length() - headOffset);
+                    System.arraycopy(head.data(), headOffset, buf, off + n, c);
                     n += c;
                     headOffset += c;
                     queuedBytes -= c;
-                    if (headOffset == head.length) {
+                    if (headOffset == head.length()) {
                         queue.removeFirst();
                         headOffset = 0;
                         transfers++;
+                        recycle(head.data());
                     }
                     if (options.transferBoundaries()) {
                         break;
@@ -232,6 +277,8 @@ public final class InMemoryLink implements Link {
             lock.lock();
             try {
                 closed = true;
+                free.clear(); // a dead link keeps no buffers
+                freeBytes = 0;
                 changed.signalAll();
             } finally {
                 lock.unlock();

@@ -27,7 +27,7 @@ import java.util.Random;
  * not run by {@code mvn verify}. Targets (DESIGN.md 8): Firehose raw >= 1 GB/s, QDL >= 500 MB/s.
  *
  * <pre>
- * mvn -o -q -B -pl qdl test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * mvn -o -q -B -pl qdl -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx64m -cp qdl/target/classes:qdl/target/test-classes:$(cat qdl/target/cp.txt) \
  *     io.modemflash.qdl.bench.HostThroughputBench [MiB per run, default 2048] [runs, default 3]
  * </pre>

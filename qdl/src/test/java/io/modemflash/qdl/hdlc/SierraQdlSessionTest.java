@@ -15,6 +15,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -124,6 +129,122 @@ class SierraQdlSessionTest {
         assertArrayEquals(header, peer.opened.header());
         assertEquals(3, progress.size());
         assertEquals(payload.length, progress.get(2)[0]);
+    }
+
+    /** Passes everything through, but the first chunk write (header + data) waits for {@code release}. */
+    private static final class FirstChunkBlocks implements io.modemflash.qdl.link.Link {
+        final io.modemflash.qdl.link.Link inner;
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger chunkWritesDone = new AtomicInteger();
+
+        FirstChunkBlocks(io.modemflash.qdl.link.Link inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void write(byte[] data, int off, int len) throws IOException {
+            boolean chunk = len > QdlCodec.WRITE_HEADER_LENGTH && data[off] == QdlMessage.CMD_WRITE_UNFRAMED;
+            if (chunk && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    if (!release.await(10, TimeUnit.SECONDS)) {
+                        throw new IOException("test never released the first chunk write");
+                    }
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            inner.write(data, off, len);
+            if (chunk) {
+                chunkWritesDone.incrementAndGet();
+            }
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
+            return inner.read(buf, off, len, timeoutMillis);
+        }
+
+        @Override
+        public int maxPacketSize() {
+            return inner.maxPacketSize();
+        }
+
+        @Override
+        public void setZeroLengthPackets(boolean enabled) {
+            inner.setZeroLengthPackets(enabled);
+        }
+
+        @Override
+        public boolean zeroLengthPackets() {
+            return inner.zeroLengthPackets();
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
+    }
+
+    @Test
+    void theNextChunkIsReadWhileTheCurrentWriteIsInFlight() throws Exception {
+        int chunk = 64 * 1024;
+        byte[] payload = new byte[4 * chunk];
+        new Random(11).nextBytes(payload);
+        List<Long> readOffsets = new CopyOnWriteArrayList<>();
+        CountDownLatch secondChunkRead = new CountDownLatch(1);
+        // records where each read of the image starts; the prefetcher runs it on its own thread
+        java.io.InputStream source = new ByteArrayInputStream(payload) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                long at = payload.length - available();
+                readOffsets.add(at);
+                int n = super.read(b, off, len);
+                if (n > 0 && at + n > chunk) {
+                    secondChunkRead.countDown();
+                }
+                return n;
+            }
+        };
+        var pair = InMemoryLink.pair();
+        var peer = new Peer(new PeerIo(pair.device()));
+        var link = new FirstChunkBlocks(pair.host());
+        var opts = new SierraQdlSession.Options(2_000, 2_000, 200, chunk, new int[] {6});
+        var img = new QdlImage("test.cwe", QdlMessage.IMAGE_CWE, new byte[400], 400 + payload.length, payload.length,
+                () -> source);
+        try (var t = new PeerThread(peer::run)) {
+            var s = new SierraQdlSession(link, opts);
+            var writing = CompletableFuture.runAsync(() -> {
+                try {
+                    s.writeImage(img, io.modemflash.qdl.Progress.NONE);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                assertTrue(link.entered.await(5, TimeUnit.SECONDS), "the first chunk write started");
+                assertTrue(secondChunkRead.await(5, TimeUnit.SECONDS),
+                        "chunk 1 is read while chunk 0's write is in flight; reads so far at " + readOffsets);
+                assertEquals(0, link.chunkWritesDone.get(), "chunk 0's write is still blocked");
+                assertFalse(writing.isDone());
+                Thread.sleep(50); // give a third buffer, if there were one, the time to fill
+                assertTrue(readOffsets.stream().allMatch(o -> o < 2 * chunk),
+                        "two buffers only: chunk 2 waits for chunk 0's buffer; reads at " + readOffsets);
+            } finally {
+                link.release.countDown();
+            }
+            writing.get(10, TimeUnit.SECONDS);
+            s.reset();
+            t.join();
+        }
+        assertEquals(4, link.chunkWritesDone.get());
+        assertArrayEquals(payload, peer.received.toByteArray());
     }
 
     @Test

@@ -113,6 +113,52 @@ class DownloadCommandTest {
         }
     }
 
+    /**
+     * {@code download PKG --tty DIR/dev/ttyUSB0 --json} on a modem with {@code fault} exits with
+     * {@code code} and one error line containing {@code says}; the fault stays with that device
+     * (a NAK every time, a programmer signed for another OEM), so the same command line then
+     * runs on a healthy modem with the same flash, published at the same place, and completes.
+     */
+    static CliRun failsThenCompletes(Path dir, Path storage, String fault, ExitCode code, String says) throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        String tty = dir.resolve("dev/ttyUSB0").toString();
+        CliRun failed;
+        try (EmulatedModem modem = start(Profiles.EDL, storage, fault)) {
+            assertEquals(tty, downloadTty(modem, modem.publishPty(dir), 1).toString());
+            failed = run("download", pkg, "--tty", tty, "--json");
+            assertEquals(code.code, failed.code(), failed.err());
+            assertFalse(failed.last().get("ok").asBoolean());
+            List<String> errors = failed.err().lines().filter(l -> l.startsWith("modemflash: ")).toList();
+            assertEquals(1, errors.size(), failed.err());
+            assertTrue(errors.get(0).contains(says), errors.get(0));
+            assertFalse(failed.err().contains("\tat "), "no stack trace");
+        }
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            assertEquals(tty, downloadTty(modem, modem.publishPty(dir), 1).toString());
+            CliRun r = run("download", pkg, "--tty", tty, "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.last().get("ok").asBoolean());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+        return failed;
+    }
+
+    @Test
+    void aNakExitsWith6WithTheProgrammersReasonAndTheSameCommandThenCompletes(@TempDir Path dir, @TempDir Path storage)
+            throws Exception {
+        // the reason is the one the programmer logged before its NAK (FirehoseTarget's ERROR log)
+        CliRun r = failsThenCompletes(dir, storage, "nak:program", ExitCode.PROTOCOL, "injected fault: NAK of <program>");
+        assertTrue(r.err().contains("gpt_main0.bin"), "names the image: " + r.err());
+    }
+
+    @Test
+    void aRejectedProgrammerExitsWith6AndTheSameCommandThenCompletes(@TempDir Path dir, @TempDir Path storage)
+            throws Exception {
+        failsThenCompletes(dir, storage, "reject-programmer", ExitCode.PROTOCOL,
+                "programmer rejected: hash table auth failure");
+    }
+
     @Test
     void selectorErrors(@TempDir Path dir) throws Exception {
         String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();

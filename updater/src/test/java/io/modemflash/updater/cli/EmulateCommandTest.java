@@ -152,6 +152,51 @@ class EmulateCommandTest {
         assertFalse(Files.exists(pub.resolve("dev/cdc-wdm0"), LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** The ready line as JSON, waiting for it (or for the process to die). */
+    private JsonNode ready(Process p) throws Exception {
+        Path stdout = dir.resolve("stdout.txt");
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && !Files.readString(stdout).contains("\n") && System.nanoTime() < giveUp) {
+            Thread.sleep(20);
+        }
+        String line = Files.readString(stdout).lines().findFirst().orElse(null);
+        assertNotNull(line, "no ready line; stderr:\n" + Files.readString(dir.resolve("stderr.txt")));
+        return Output.mapper().readTree(line);
+    }
+
+    @Test
+    void edlStorageDirGetsOneFilePerLunThatOutlivesTheEmulator() throws Exception {
+        record Case(String type, int luns, long lunBytes) {
+        }
+        // default UFS: 3 LUNs of 2048 x 4096 bytes; eMMC: one LUN of 32768 x 512 bytes
+        for (Case c : List.of(new Case("ufs", 3, 2048L * 4096), new Case("emmc", 1, 32768L * 512))) {
+            Path storage = dir.resolve("flash-" + c.type());
+            Process p = start("--profile", "edl", "--edl-storage", c.type(), "--pty", dir.resolve("emu-" + c.type()).toString(),
+                    "--storage", storage.toString());
+            try {
+                JsonNode ready = ready(p);
+                assertEquals("edl", ready.get("profile").asText());
+                assertEquals(storage.toAbsolutePath().toString(), ready.get("storage").asText());
+                List<String> files;
+                try (var list = Files.list(storage)) {
+                    files = list.map(f -> f.getFileName().toString()).sorted().toList();
+                }
+                List<String> want = java.util.stream.IntStream.range(0, c.luns()).mapToObj(i -> "lun" + i + ".img").toList();
+                assertEquals(want, files, c.type() + ": one lunN.img per LUN and nothing else");
+                for (String f : files) {
+                    assertEquals(c.lunBytes(), Files.size(storage.resolve(f)), c.type() + " " + f + " is the whole LUN");
+                }
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), "emulator did not stop on SIGTERM");
+            } finally {
+                p.destroyForcibly();
+            }
+            for (int i = 0; i < c.luns(); i++) {
+                assertTrue(Files.exists(storage.resolve("lun" + i + ".img")), "--storage is kept after exit");
+            }
+        }
+    }
+
     @Test
     void unknownProfileAndBadFaultAreUsageErrors() throws Exception {
         Process p = start("--profile", "mc7430", "--pty", dir.resolve("a").toString());

@@ -42,7 +42,12 @@ class FirehoseCommandTest {
             var chip = info.events().get(0);
             assertEquals("chip", chip.get("event").asText());
             assertEquals("0x5A1EE025", chip.get("serial").asText());
-            assertTrue(chip.get("msm_id").asText().startsWith("0x"), chip.toString());
+            // what BootSide.edlSahara() serves: HW id 0x000CE0E1_00010000 (MSM | OEM | model), PK hash A0..BF
+            assertEquals("0x000CE0E1", chip.get("msm_id").asText(), chip.toString());
+            assertEquals("0x0001", chip.get("oem_id").asText(), chip.toString());
+            assertEquals("0x0000", chip.get("model_id").asText(), chip.toString());
+            assertEquals("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf", chip.get("pk_hash").asText());
+            assertEquals("0x00000005", chip.get("sbl_version").asText(), chip.toString());
             assertEquals(2, chip.get("protocol_version").asInt());
 
             // first call uploads the programmer; it leaves Sahara waiting in command mode no more

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -74,6 +78,12 @@ class DownloadEndToEndTest {
     static final Map<EmulatedModem, Link> LAST = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     static Run download(EmulatedModem modem, Path pkgPath, DownloadOptions options) throws Exception {
+        return download(modem, pkgPath, options, l -> l);
+    }
+
+    /** As above, the host talking through {@code wrap(link)} (e.g. to record what it sent). */
+    static Run download(EmulatedModem modem, Path pkgPath, DownloadOptions options, UnaryOperator<Link> wrap)
+            throws Exception {
         modem.boot().enterDownloadMode();
         long deadline = System.nanoTime() + WAIT.toNanos();
         Link link = modem.awaitDownloadMode(WAIT);
@@ -86,7 +96,7 @@ class DownloadEndToEndTest {
         LAST.put(modem, link);
         List<DownloadEvent> events = Collections.synchronizedList(new ArrayList<>());
         try (FirmwarePackage pkg = FirmwarePackage.open(pkgPath, Limits.defaults())) {
-            DownloadResult r = new Downloader(options, events::add).download(pkg, link);
+            DownloadResult r = new Downloader(options, events::add).download(pkg, wrap.apply(link));
             return new Run(r, events);
         } finally {
             link.close();
@@ -114,6 +124,58 @@ class DownloadEndToEndTest {
         }
     }
 
+    /** Records the command (first element after {@code <data>}) of every Firehose document the host writes. */
+    static final class FirehoseCommandRecorder implements Link {
+        private static final Pattern COMMAND = Pattern.compile("<data>\\s*<(\\w+)");
+        private final Link inner;
+        final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+
+        FirehoseCommandRecorder(Link inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void write(byte[] data, int off, int len) throws java.io.IOException {
+            // documents travel in writes of their own; raw program data never starts with "<?xml"
+            String head = new String(data, off, Math.min(len, 512), StandardCharsets.ISO_8859_1);
+            if (head.startsWith("<?xml")) {
+                Matcher m = COMMAND.matcher(head);
+                commands.add(m.find() ? m.group(1) : "?");
+            }
+            inner.write(data, off, len);
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len, long timeoutMillis) throws java.io.IOException {
+            return inner.read(buf, off, len, timeoutMillis);
+        }
+
+        @Override
+        public int maxPacketSize() {
+            return inner.maxPacketSize();
+        }
+
+        @Override
+        public void setZeroLengthPackets(boolean enabled) {
+            inner.setZeroLengthPackets(enabled);
+        }
+
+        @Override
+        public boolean zeroLengthPackets() {
+            return inner.zeroLengthPackets();
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            inner.close();
+        }
+    }
+
     static EmulatedModem start(Profile p, Path storage, String... faults) throws Exception {
         return EmulatedModem.start(p, faults.length == 0 ? FaultPlan.NONE : FaultPlan.parse(List.of(faults)), storage);
     }
@@ -122,8 +184,10 @@ class DownloadEndToEndTest {
 
     @Test
     void edlFlatBuildByteForByte(@TempDir Path storage) throws Exception {
+        FirehoseCommandRecorder[] sent = new FirehoseCommandRecorder[1];
         try (EmulatedModem modem = start(Profiles.EDL, storage)) {
-            Run run = download(modem, pkg(SamplePackages.EDL_DIR), FAST);
+            assertTrue(modem.boot().blocks().bootableLun().isEmpty(), "no boot LUN before the download");
+            Run run = download(modem, pkg(SamplePackages.EDL_DIR), FAST, l -> sent[0] = new FirehoseCommandRecorder(l));
             assertTrue(modem.awaitApplicationMode(WAIT), "reset back to application mode");
             assertEdlStorage(storage);
             DownloadResult r = run.result();
@@ -133,6 +197,25 @@ class DownloadEndToEndTest {
             assertEquals(SamplePackages.EDL_PROGRAMMER, r.images().get(0).image());
             assertTrue(r.reset());
             assertTrue(run.events().contains(new DownloadEvent.Stage("patch", null)));
+            // flat build order: programs, patches, bootable drive, reset; nothing after the reset
+            List<String> cmds = List.copyOf(sent[0].commands);
+            int lastProgram = cmds.lastIndexOf("program");
+            int firstPatch = cmds.indexOf("patch");
+            int lastPatch = cmds.lastIndexOf("patch");
+            int bootable = cmds.indexOf("setbootablestoragedrive");
+            int power = cmds.indexOf("power");
+            assertTrue(lastProgram >= 0 && firstPatch > lastProgram, "patches after the programs: " + cmds);
+            assertTrue(bootable > lastPatch, "setbootablestoragedrive after the last patch: " + cmds);
+            assertEquals(cmds.lastIndexOf("setbootablestoragedrive"), bootable, "sent once: " + cmds);
+            assertEquals(cmds.size() - 1, power, "the reset comes last, right after the bootable drive: " + cmds);
+            assertEquals(bootable + 1, power, cmds.toString());
+            int want;
+            try (FirmwarePackage pkg = FirmwarePackage.open(pkg(SamplePackages.EDL_DIR), Limits.defaults())) {
+                want = pkg.flatBuild().orElseThrow().bootableLun();
+            }
+            assertTrue(want >= 0, "the sample names a boot LUN (sbl1)");
+            assertEquals(java.util.OptionalInt.of(want), modem.boot().blocks().bootableLun(),
+                    "the emulator's boot LUN is the flat build's");
         }
     }
 
