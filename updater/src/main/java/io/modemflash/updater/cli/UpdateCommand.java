@@ -1,9 +1,9 @@
 package io.modemflash.updater.cli;
 
 import io.modemflash.images.FirmwarePackage;
-import io.modemflash.images.Limits;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
+import io.modemflash.updater.pipeline.Inspection;
 import io.modemflash.updater.pipeline.Journal;
 import io.modemflash.updater.pipeline.ModemManagerCheck;
 import io.modemflash.updater.pipeline.Stage;
@@ -68,7 +68,7 @@ public final class UpdateCommand implements Callable<Integer> {
     boolean skipVerify;
 
     @Option(names = "--timeout", paramLabel = "STAGE=SECONDS",
-            description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: probe, plan, "
+            description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: inspect, probe, plan, "
                     + "enter-download, await-download-device, download, reset, await-modem, verify.")
     Map<String, Long> timeouts = new LinkedHashMap<>();
 
@@ -108,8 +108,9 @@ public final class UpdateCommand implements Callable<Integer> {
             out.note("modemflash: warning: " + ModemManagerCheck.advice(true));
         }
 
-        out.event("stage-start", Map.of("stage", Stage.INSPECT.label()));
-        try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
+        out.event("stage-start", Map.of("stage", Stage.INSPECT.label(), "timeout_s",
+                opt.timeout(Stage.INSPECT).toSeconds()));
+        try (FirmwarePackage pkg = Inspection.open(packagePath, opt.timeout(Stage.INSPECT))) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("stage", Stage.INSPECT.label());
             f.put("ok", true);
@@ -174,11 +175,17 @@ public final class UpdateCommand implements Callable<Integer> {
     private UpdateOptions options() {
         EnumMap<Stage, Duration> t = new EnumMap<>(Stage.class);
         for (Map.Entry<String, Long> e : timeouts.entrySet()) {
+            Stage s;
             try {
-                t.put(Stage.byLabel(e.getKey()), Duration.ofSeconds(e.getValue()));
+                s = Stage.byLabel(e.getKey());
             } catch (IllegalArgumentException ex) {
                 throw new CliFailure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
             }
+            if (e.getValue() <= 0) {
+                throw new CliFailure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
+                        + ": a stage needs at least 1 second");
+            }
+            t.put(s, Duration.ofSeconds(e.getValue()));
         }
         return UpdateOptions.defaults()
                 .withFlags(dryRun, target.overrideDownload, target.proxy, force, skipVerify)

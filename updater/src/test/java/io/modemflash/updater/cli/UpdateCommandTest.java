@@ -99,6 +99,32 @@ class UpdateCommandTest {
             assertTrue(none.err().contains("no modem at 3-4"), none.err());
             Run badStage = run(args(root, "update", pkg.toString(), "--timeout", "flash=3", "--dry-run"));
             assertEquals(ExitCode.USAGE.code, badStage.code(), badStage.err());
+            assertTrue(badStage.err().contains("unknown stage 'flash'; stages: inspect, probe, plan, enter-download, "
+                    + "await-download-device, download, reset, await-modem, verify"), badStage.err());
+            Run zero = run(args(root, "update", pkg.toString(), "--timeout", "download=0", "--dry-run"));
+            assertEquals(ExitCode.USAGE.code, zero.code(), zero.err());
+        }
+    }
+
+    @Test
+    void aTimeoutGivenOnTheCommandLineCutsItsStage() throws Exception {
+        Path pkg = SamplePackages.mc7455(dir.resolve("samples"));
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir,
+                EmulatedBench.Bus.NEVER_REENUMERATES)) {
+            long t0 = System.nanoTime();
+            Run r = run(args(dir.resolve("bench"), "update", pkg.toString(), "-d", "2-1", "--json", "--poll-ms", "10",
+                    "--state-dir", dir.resolve("state").toString(), "--timeout", "await-download-device=1"));
+            assertEquals(ExitCode.TIMEOUT.code, r.code(), r.err());
+            assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the 120 s default did not apply");
+            JsonNode result = r.named("result").get(0);
+            assertEquals("await-download-device", result.path("stage").asText(), result.toString());
+            assertTrue(result.path("message").asText().contains("did not re-enumerate within 1 s"), result.toString());
+            for (JsonNode start : r.named("stage-start")) {
+                assertTrue(start.has("timeout_s"), start.toString());
+                if (start.path("stage").asText().equals("await-download-device")) {
+                    assertEquals(1, start.path("timeout_s").asInt());
+                }
+            }
         }
     }
 
