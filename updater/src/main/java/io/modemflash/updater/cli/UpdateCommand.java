@@ -94,18 +94,18 @@ public final class UpdateCommand implements Callable<Integer> {
     @Mixin
     DevicesRootOptions rootOptions;
 
+    @Mixin
+    ModemManagerOptions modemManager;
+
     @Override
     public Integer call() throws Exception {
         Output out = new Output(outputOptions);
         UpdateOptions opt = options();
         DeviceScanner scanner = rootOptions.scanner();
         List<Device> targets = targets(scanner);
-        if (!dryRun && rootOptions.roots().sys().equals(Path.of("/sys")) && ModemManagerCheck.running()) {
-            if (!target.proxy) {
-                throw new CliFailure(ExitCode.DEVICE_BUSY, ModemManagerCheck.advice(false));
-            }
-            out.event("warning", Map.of("message", ModemManagerCheck.advice(true)));
-            out.note("modemflash: warning: " + ModemManagerCheck.advice(true));
+        if (!dryRun) {
+            modemManager.check(out, rootOptions.realDevices(), target.proxy, ModemManagerCheck.advice(false),
+                    ModemManagerCheck.advice(true));
         }
 
         out.event("stage-start", Map.of("stage", Stage.INSPECT.label(), "timeout_s",

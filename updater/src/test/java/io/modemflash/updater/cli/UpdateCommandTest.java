@@ -158,6 +158,50 @@ class UpdateCommandTest {
         }
     }
 
+    static final String MM_RUNNING = "ModemManager is running: it probes boot-mode ports and breaks the download. ";
+
+    @Test
+    void modemManagerRunningRefusesTheUpdateWithTheAdviceAndProxyGoesOnWithAWarning() throws Exception {
+        Path mc7455 = SamplePackages.mc7455(dir.resolve("samples"));
+        Path edl = SamplePackages.edl(dir.resolve("samples"));
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Path root = dir.resolve("bench");
+            Run refused = run(args(root, "update", mc7455.toString(), "-d", "2-1", "--json", "--modemmanager",
+                    "running", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.DEVICE_BUSY.code, refused.code(), refused.err());
+            String advice = MM_RUNNING + "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy "
+                    + "to share the QMI port through qmi-proxy";
+            assertEquals("modemflash: " + advice, refused.err().strip());
+            assertEquals(advice, refused.named("result").get(0).path("message").asText());
+            assertEquals("device-busy", refused.named("result").get(0).path("error").asText());
+            assertTrue(refused.named("stage-start").isEmpty(), "refused before any stage");
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+
+            // with --proxy it goes on (here with the modem in download mode, up to a plan that refuses the package)
+            bench.modem.boot().enterDownloadMode();
+            bench.awaitDownloadDevice();
+            Run proxied = run(args(root, "update", edl.toString(), "-d", "2-1", "--json", "--modemmanager", "running",
+                    "--proxy", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.WRONG_DEVICE.code, proxied.code(), proxied.err());
+            assertEquals(MM_RUNNING + "Continuing with --proxy; if the download fails, inhibit the modem or stop "
+                    + "ModemManager", proxied.named("warning").get(0).path("message").asText());
+            assertEquals("plan", proxied.named("result").get(0).path("stage").asText());
+        }
+    }
+
+    @Test
+    void modemManagerRunningRefusesBootModeToo() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Run r = run(args(dir.resolve("bench"), "boot-mode", "-d", "2-1", "--modemmanager", "running"));
+            assertEquals(ExitCode.DEVICE_BUSY.code, r.code(), r.err());
+            assertTrue(r.err().contains(MM_RUNNING + "Stop it"), r.err());
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+            Run bad = run(args(dir.resolve("bench"), "boot-mode", "-d", "2-1", "--modemmanager", "maybe"));
+            assertEquals(ExitCode.USAGE.code, bad.code(), bad.err());
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+        }
+    }
+
     @Test
     void devicesListsTheBench() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.EM7565, FaultPlan.NONE, dir)) {
