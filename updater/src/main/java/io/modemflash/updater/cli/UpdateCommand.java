@@ -58,7 +58,7 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Update every modem found (in parallel).")
     boolean all;
 
-    @Option(names = "--dry-run", description = "Print the plan and stop; nothing on the modem changes.")
+    @Option(names = "--dry-run", description = "Print the plan, with what would be sent in order, and stop; nothing on the modem changes.")
     boolean dryRun;
 
     @Option(names = "--force", description = "Flash a package made for another product.")

@@ -6,6 +6,7 @@ import io.modemflash.images.Protocol;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.qdl.download.DownloadListener;
 import io.modemflash.qdl.download.DownloadResult;
+import io.modemflash.qdl.download.DownloadSteps;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.download.WrongDeviceException;
 import io.modemflash.qdl.link.DownloadModeDevices.BootProtocol;
@@ -141,6 +142,10 @@ public final class UpdatePipeline {
             plan.warnings().forEach(w -> event("warning", Map.of("message", w)));
             event("plan", plan.fields());
             out.text((opt.dryRun() ? "plan for " : "") + port + ": " + plan.describe());
+            if (opt.dryRun() && !plan.alreadyRunning()) {
+                out.text("would send, in order:");
+                plan.describeSteps().forEach(out::text);
+            }
             end(Map.of("start_at", plan.startAt().label(), "already_running", plan.alreadyRunning()));
             result.put("firmware", plan.target().firmwareVersion());
             if (opt.dryRun()) {
@@ -303,8 +308,40 @@ public final class UpdatePipeline {
         if (fw == null) {
             warnings.add("the package names no firmware version: the result cannot be verified");
         }
-        return new Plan(id, target, protocol, running && start != Stage.VERIFY, start,
-                pkg.images().stream().map(PackageImage::name).toList(), skip, warnings);
+        boolean already = running && start != Stage.VERIFY;
+        Plan p = new Plan(id, target, protocol, already, start,
+                pkg.images().stream().map(PackageImage::name).toList(), skip, warnings, List.of());
+        return already ? p : p.withSteps(steps(device, p));
+    }
+
+    /** What the stages from the plan's start on would send, in order (the dry run prints it). */
+    private List<Plan.Step> steps(Device device, Plan plan) {
+        List<Plan.Step> out = new ArrayList<>();
+        if (plan.startAt() == Stage.ENTER_DOWNLOAD) {
+            out.addAll(DownloadModeEntry.steps(entryTarget(plan), device.vendorId() == DownloadModeEntry.SIERRA_VENDOR));
+        }
+        if (plan.startAt().compareTo(Stage.DOWNLOAD) <= 0) {
+            DownloadSteps.Steps d = DownloadSteps.of(pkg, downloadOptions(plan));
+            d.download().forEach(s -> out.add(new Plan.Step(Stage.DOWNLOAD, s, null)));
+            if (d.reset() != null) {
+                out.add(new Plan.Step(Stage.RESET, d.reset(), null));
+            }
+        }
+        if (!opt.skipVerify()) {
+            out.add(new Plan.Step(Stage.VERIFY, "DMS Get Revision and the other identity reads (nothing is changed)",
+                    null));
+        }
+        return out;
+    }
+
+    /** Sierra packages ask for a firmware preference when all three versions are known; others never. */
+    private static FirmwareTarget entryTarget(Plan plan) {
+        boolean sierra = plan.protocol() == Protocol.SIERRA_QDL || plan.protocol() == Protocol.SIERRA_FIREHOSE;
+        return sierra && plan.target().hasPreference() ? plan.target() : FirmwareTarget.NONE;
+    }
+
+    private io.modemflash.qdl.download.DownloadOptions downloadOptions(Plan plan) {
+        return opt.download().withReset(true).withSkipImages(new java.util.HashSet<>(plan.skipImages()));
     }
 
     private static boolean protocolFits(BootProtocol device, Protocol pkg) {
@@ -326,8 +363,7 @@ public final class UpdatePipeline {
     }
 
     private DownloadModeSwitch.Outcome enterDownload(Device device, Plan plan) throws Exception {
-        boolean sierra = plan.protocol() == Protocol.SIERRA_QDL || plan.protocol() == Protocol.SIERRA_FIREHOSE;
-        FirmwareTarget target = sierra && plan.target().hasPreference() ? plan.target() : FirmwareTarget.NONE;
+        FirmwareTarget target = entryTarget(plan);
         AutoCloseable[] port = new AutoCloseable[1];
         AutoCloseable closer = () -> {
             if (port[0] != null) {
@@ -352,8 +388,7 @@ public final class UpdatePipeline {
         try (Link link = links.open(dl)) {
             // one call spans download and reset: the watchdog takes the reset's own limit when it starts
             Watchdog dog = new Watchdog(Stage.DOWNLOAD, link);
-            Downloader downloader = new Downloader(opt.download().withReset(true)
-                    .withSkipImages(new java.util.HashSet<>(plan.skipImages())), listener(journal, resetStarted, dog));
+            Downloader downloader = new Downloader(downloadOptions(plan), listener(journal, resetStarted, dog));
             try {
                 r = downloader.download(pkg, link);
             } catch (Exception e) {
