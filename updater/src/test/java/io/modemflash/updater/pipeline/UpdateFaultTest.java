@@ -178,6 +178,17 @@ class UpdateFaultTest {
     }
 
     @Test
+    void skipVerifySkipsTheVerifyStageThatOtherwiseFailsOnTheOldFirmware() throws Exception {
+        UpdateOptions opt = options(Map.of());
+        EmulatedBench.Run skipped = run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(),
+                opt.withFlags(false, false, false, false, true));
+        assertEquals(ExitCode.OK, skipped.result().exitCode(), skipped.result().message());
+        assertEquals("--skip-verify", skipped.stageEnd(Stage.VERIFY).path("skipped").asText());
+        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(), opt),
+                ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "not the planned");
+    }
+
+    @Test
     void aModemThatNeverReturnsTimesOut() throws Exception {
         fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_RETURNS, samples.mc7455(),
                 Map.of(Stage.AWAIT_MODEM, Duration.ofMillis(300))), ExitCode.TIMEOUT, Stage.AWAIT_MODEM,
