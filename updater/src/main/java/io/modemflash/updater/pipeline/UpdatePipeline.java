@@ -235,6 +235,11 @@ public final class UpdatePipeline {
             }
             ExitCode code = classify(t);
             String message = ExitCodes.message(t);
+            if (code == ExitCode.DEVICE_GONE && stage != null) {
+                // the link's own words ("closed", EIO) do not say what happened, nor that a rerun continues
+                message = "the device disconnected during " + stage.label() + " (" + message
+                        + "); run the same command again to continue";
+            }
             if (stage != null) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);

@@ -205,6 +205,10 @@ class UpdateFaultTest {
             EmulatedBench.Run first = bench.update(samples.em7565(), opt);
             assertEquals(ExitCode.DEVICE_GONE, first.result().exitCode(), first.result().message());
             assertEquals("download", first.result().fields().get("stage"));
+            assertTrue(first.result().message().startsWith("the device disconnected during download (program of "
+                    + SamplePackages.EM7565_NVU), first.result().message());
+            assertTrue(first.result().message().endsWith("run the same command again to continue"),
+                    first.result().message());
             String journal = Files.readString(dir.resolve("state/2-1.json"));
             assertTrue(journal.contains(SamplePackages.EM7565_CWE), journal);
 
