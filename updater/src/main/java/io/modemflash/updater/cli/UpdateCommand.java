@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +111,13 @@ public final class UpdateCommand implements Callable<Integer> {
 
         out.event("stage-start", Map.of("stage", Stage.INSPECT.label(), "timeout_s",
                 opt.timeout(Stage.INSPECT).toSeconds()));
-        try (FirmwarePackage pkg = Inspection.open(packagePath, opt.timeout(Stage.INSPECT))) {
+        FirmwarePackage opened;
+        try {
+            opened = Inspection.open(packagePath, opt.timeout(Stage.INSPECT));
+        } catch (IOException | RuntimeException e) {
+            return inspectFailed(out, e);
+        }
+        try (FirmwarePackage pkg = opened) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("stage", Stage.INSPECT.label());
             f.put("ok", true);
@@ -170,6 +177,19 @@ public final class UpdateCommand implements Callable<Integer> {
             }
             return exit.code;
         }
+    }
+
+    /** Like any stage's failure: a failed stage-end, and a result naming the stage. */
+    private static int inspectFailed(Output out, Exception e) {
+        ExitCode code = ExitCodes.classify(e);
+        String error = code.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String message = ExitCodes.message(e);
+        out.event("stage-end", Map.of("stage", Stage.INSPECT.label(), "ok", false, "error", error,
+                "message", message));
+        out.event("result", Map.of("ok", false, "exit_code", code.code, "error", error, "message", message,
+                "stage", Stage.INSPECT.label()));
+        out.note("modemflash: " + message);
+        return code.code;
     }
 
     private UpdateOptions options() {

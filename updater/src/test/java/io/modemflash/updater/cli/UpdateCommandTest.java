@@ -158,6 +158,20 @@ class UpdateCommandTest {
         }
     }
 
+    @Test
+    void aBadPackageFailsAtInspectAndTheResultSaysSo() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Run r = run(args(dir.resolve("bench"), "update", dir.resolve("missing.spk").toString(), "-d", "2-1",
+                    "--json", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.BAD_PACKAGE.code, r.code(), r.err());
+            JsonNode result = r.named("result").get(0);
+            assertEquals("inspect", result.path("stage").asText(), result.toString());
+            assertEquals("bad-package", result.path("error").asText());
+            assertFalse(r.named("stage-end").get(0).path("ok").asBoolean());
+            assertEquals(1, r.named("result").size());
+        }
+    }
+
     static final String MM_RUNNING = "ModemManager is running: it probes boot-mode ports and breaks the download. ";
 
     @Test
