@@ -48,7 +48,8 @@ import java.util.Locale;
  * <li>gobi-qdl: hello 5/4, amss/apps/uqcn, reset.</li>
  * </ul>
  * A failure is thrown as {@link DownloadException} naming the stage and image, with the
- * session's exception as cause. One download per instance at a time.
+ * session's exception as cause. One download per instance at a time. {@link DownloadSteps}
+ * describes these flows without a device (keep the two in step).
  */
 public final class Downloader {
     private final DownloadOptions options;
@@ -86,6 +87,15 @@ public final class Downloader {
             case SAHARA_HELLO, FIREHOSE -> new ProtocolException("device state " + d.state()
                     + " not expected at this point on " + link.describe());
         };
+    }
+
+    /** MemoryNames to configure, in order: the chosen one, else guessed from the sector size. */
+    static List<String> memoryNames(DownloadOptions options, FlatBuild fb) {
+        if (options.memoryName() != null) {
+            return List.of(options.memoryName());
+        }
+        int sector = fb.operations().isEmpty() ? 4096 : fb.operations().get(0).sectorSize();
+        return sector == 512 ? List.of("emmc", "ufs", "nand") : List.of("ufs", "nand", "emmc");
     }
 
     private static String hex(byte[] b, int max) {
@@ -343,13 +353,7 @@ public final class Downloader {
 
         /** configure with the chosen or guessed MemoryName; returns whether the storage is NAND. */
         private boolean configure(FirehoseSession fh, FlatBuild fb) throws IOException {
-            List<String> names = new ArrayList<>();
-            if (options.memoryName() != null) {
-                names.add(options.memoryName());
-            } else {
-                int sector = fb.operations().isEmpty() ? 4096 : fb.operations().get(0).sectorSize();
-                names.addAll(sector == 512 ? List.of("emmc", "ufs", "nand") : List.of("ufs", "nand", "emmc"));
-            }
+            List<String> names = memoryNames(options, fb);
             FirehoseNakException last = null;
             for (String name : names) {
                 stage("firehose", "configure " + name);

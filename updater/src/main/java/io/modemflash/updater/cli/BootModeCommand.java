@@ -6,6 +6,7 @@ import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.PortWatcher;
 import io.modemflash.updater.pipeline.DownloadModeEntry;
+import io.modemflash.updater.pipeline.ModemManagerCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,6 +48,9 @@ public final class BootModeCommand implements Callable<Integer> {
     @Mixin
     DevicesRootOptions rootOptions;
 
+    @Mixin
+    ModemManagerOptions modemManager;
+
     @Override
     public Integer call() throws Exception {
         Output out = new Output(outputOptions);
@@ -58,6 +62,8 @@ public final class BootModeCommand implements Callable<Integer> {
             out.event("result", result(d, null));
             return ExitCode.OK.code;
         }
+        modemManager.check(out, rootOptions.realDevices(), targetOptions.proxy, ModemManagerCheck.advice(false),
+                ModemManagerCheck.advice(true));
         FirmwareTarget target = targetOptions.target();
         PortWatcher watcher = new PortWatcher(scanner, d, Duration.ofMillis(pollMs)); // before the reset
         DownloadModeSwitch.Outcome o = DownloadModeEntry.enter(d, target, targetOptions.proxy, Duration.ofSeconds(5),

@@ -20,6 +20,11 @@ public final class DevicesRootOptions {
         return SystemRoots.resolve(sysfsRoot, devRoot);
     }
 
+    /** The kernel's own /sys, not an emulator's tree: real modems, which ModemManager may hold. */
+    public boolean realDevices() {
+        return roots().sys().equals(Path.of("/sys"));
+    }
+
     public DeviceScanner scanner() {
         return new DeviceScanner(roots());
     }

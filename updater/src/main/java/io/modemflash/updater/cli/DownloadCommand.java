@@ -9,6 +9,7 @@ import io.modemflash.qdl.download.DownloadOptions;
 import io.modemflash.qdl.download.DownloadResult;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.link.Link;
+import io.modemflash.updater.pipeline.ModemManagerCheck;
 import io.modemflash.updater.progress.DownloadProgress;
 import io.modemflash.updater.progress.Units;
 import picocli.CommandLine.Command;
@@ -62,6 +63,13 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--no-reset", description = "Leave the device in download mode after flashing.")
     boolean noReset;
 
+    @Option(names = "--ignore-modemmanager",
+            description = "Flash even though ModemManager is running (when it leaves this device alone).")
+    boolean ignoreModemManager;
+
+    @Mixin
+    ModemManagerOptions modemManager;
+
     @Option(names = "--skip", paramLabel = "IMAGE",
             description = "An image already on the device (resume; repeatable). Sierra packages only: "
                     + "flat builds and Gobi packages are always written whole.")
@@ -70,6 +78,9 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Output out = new Output(options);
+        // before anything is read: a boot port ModemManager probed may have lost its HELLO already
+        modemManager.check(out, device.realDevice(), ignoreModemManager, ModemManagerCheck.downloadAdvice(false),
+                ModemManagerCheck.downloadAdvice(true));
         try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
             for (Problem p : pkg.problems()) {
                 out.note("warning: " + p.line());

@@ -30,6 +30,11 @@ public final class DownloadDeviceOptions {
             description = "Talk over this tty (e.g. /dev/ttyUSB0 bound by qcserial) instead of libusb.")
     Path tty;
 
+    /** A real device (libusb, or a tty under /dev), not an emulator's pty in some directory. */
+    boolean realDevice() {
+        return tty == null || tty.toAbsolutePath().normalize().startsWith("/dev");
+    }
+
     /** Opens the link; with -v every transfer is traced in hex on stderr. */
     public Link open(Output out) throws IOException {
         if (tty != null && (port != null || serial != null)) {

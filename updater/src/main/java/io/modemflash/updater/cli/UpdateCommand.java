@@ -1,9 +1,9 @@
 package io.modemflash.updater.cli;
 
 import io.modemflash.images.FirmwarePackage;
-import io.modemflash.images.Limits;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
+import io.modemflash.updater.pipeline.Inspection;
 import io.modemflash.updater.pipeline.Journal;
 import io.modemflash.updater.pipeline.ModemManagerCheck;
 import io.modemflash.updater.pipeline.Stage;
@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class UpdateCommand implements Callable<Integer> {
             + "are skipped with a warning.")
     boolean all;
 
-    @Option(names = "--dry-run", description = "Print the plan and stop; nothing on the modem changes.")
+    @Option(names = "--dry-run", description = "Print the plan, with what would be sent in order, and stop; nothing on the modem changes.")
     boolean dryRun;
 
     @Option(names = "--force", description = "Flash a package made for another product.")
@@ -69,7 +70,7 @@ public final class UpdateCommand implements Callable<Integer> {
     boolean skipVerify;
 
     @Option(names = "--timeout", paramLabel = "STAGE=SECONDS",
-            description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: probe, plan, "
+            description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: inspect, probe, plan, "
                     + "enter-download, await-download-device, download, reset, await-modem, verify.")
     Map<String, Long> timeouts = new LinkedHashMap<>();
 
@@ -95,22 +96,29 @@ public final class UpdateCommand implements Callable<Integer> {
     @Mixin
     DevicesRootOptions rootOptions;
 
+    @Mixin
+    ModemManagerOptions modemManager;
+
     @Override
     public Integer call() throws Exception {
         Output out = new Output(outputOptions);
         UpdateOptions opt = options();
         DeviceScanner scanner = rootOptions.scanner();
         List<Device> targets = targets(scanner);
-        if (!dryRun && rootOptions.roots().sys().equals(Path.of("/sys")) && ModemManagerCheck.running()) {
-            if (!target.proxy) {
-                throw new CliFailure(ExitCode.DEVICE_BUSY, ModemManagerCheck.advice(false));
-            }
-            out.event("warning", Map.of("message", ModemManagerCheck.advice(true)));
-            out.note("modemflash: warning: " + ModemManagerCheck.advice(true));
+        if (!dryRun) {
+            modemManager.check(out, rootOptions.realDevices(), target.proxy, ModemManagerCheck.advice(false),
+                    ModemManagerCheck.advice(true));
         }
 
-        out.event("stage-start", Map.of("stage", Stage.INSPECT.label()));
-        try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
+        out.event("stage-start", Map.of("stage", Stage.INSPECT.label(), "timeout_s",
+                opt.timeout(Stage.INSPECT).toSeconds()));
+        FirmwarePackage opened;
+        try {
+            opened = Inspection.open(packagePath, opt.timeout(Stage.INSPECT));
+        } catch (IOException | RuntimeException e) {
+            return inspectFailed(out, e);
+        }
+        try (FirmwarePackage pkg = opened) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("stage", Stage.INSPECT.label());
             f.put("ok", true);
@@ -172,14 +180,33 @@ public final class UpdateCommand implements Callable<Integer> {
         }
     }
 
+    /** Like any stage's failure: a failed stage-end, and a result naming the stage. */
+    private static int inspectFailed(Output out, Exception e) {
+        ExitCode code = ExitCodes.classify(e);
+        String error = code.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String message = ExitCodes.message(e);
+        out.event("stage-end", Map.of("stage", Stage.INSPECT.label(), "ok", false, "error", error,
+                "message", message));
+        out.event("result", Map.of("ok", false, "exit_code", code.code, "error", error, "message", message,
+                "stage", Stage.INSPECT.label()));
+        out.note("modemflash: " + message);
+        return code.code;
+    }
+
     private UpdateOptions options() {
         EnumMap<Stage, Duration> t = new EnumMap<>(Stage.class);
         for (Map.Entry<String, Long> e : timeouts.entrySet()) {
+            Stage s;
             try {
-                t.put(Stage.byLabel(e.getKey()), Duration.ofSeconds(e.getValue()));
+                s = Stage.byLabel(e.getKey());
             } catch (IllegalArgumentException ex) {
                 throw new CliFailure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
             }
+            if (e.getValue() <= 0) {
+                throw new CliFailure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
+                        + ": a stage needs at least 1 second");
+            }
+            t.put(s, Duration.ofSeconds(e.getValue()));
         }
         return UpdateOptions.defaults()
                 .withFlags(dryRun, target.overrideDownload, target.proxy, force, skipVerify)

@@ -50,6 +50,24 @@ public final class DownloadModeEntry {
         }
     }
 
+    static final int SIERRA_VENDOR = 0x1199;
+
+    /** What {@link #enter} would send, in order, for the dry run's plan (sierra: the modem is a Sierra one). */
+    public static List<Plan.Step> steps(FirmwareTarget target, boolean sierra) {
+        String lastResort = (sierra ? "AT!BOOTHOLD on the AT tty" : "the QCDM download command on the DIAG tty")
+                + " instead of offline and reset";
+        String bootImage = "DMS Set Boot Image Download Mode 1 (boot and recovery)";
+        Plan.Step first = target.hasPreference()
+                ? new Plan.Step(Stage.ENTER_DOWNLOAD, "DMS Set Firmware Preference (modem " + target.firmwareVersion()
+                + "_?, pri " + target.configVersion() + " " + target.carrier() + ", override="
+                + (target.downloadOverride() ? "yes" : "no")
+                + (target.storageIndex() == null ? "" : ", storage index " + target.storageIndex()) + ")",
+                "DMS Set Firmware ID, else " + bootImage + ", else " + lastResort)
+                : new Plan.Step(Stage.ENTER_DOWNLOAD, "DMS Set Firmware ID", bootImage + ", else " + lastResort);
+        return List.of(first, new Plan.Step(Stage.ENTER_DOWNLOAD, "DMS Set Operating Mode offline", null),
+                new Plan.Step(Stage.ENTER_DOWNLOAD, "DMS Set Operating Mode reset", null));
+    }
+
     /** Sierra: DM on interface 0, AT on 3 (qcserial layout); Qualcomm: DIAG on interface 0. */
     static final int SIERRA_AT_INTERFACE = 3;
     static final int DIAG_INTERFACE = 0;
@@ -57,7 +75,7 @@ public final class DownloadModeEntry {
     /** QMI refused every way: AT!BOOTHOLD (Sierra) or the QCDM download command (others) on the modem's tty. */
     private static DownloadModeSwitch.Outcome lastResort(Device device, NoDownloadMethodException refused,
                                                          Consumer<String> log) throws CliFailure {
-        boolean sierra = device.vendorId() == 0x1199;
+        boolean sierra = device.vendorId() == SIERRA_VENDOR;
         int wanted = sierra ? SIERRA_AT_INTERFACE : DIAG_INTERFACE;
         Device.Tty tty = device.ttys().stream().filter(t -> t.interfaceNumber() == wanted).findFirst().orElse(null);
         if (tty == null) {

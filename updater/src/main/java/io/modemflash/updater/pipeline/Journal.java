@@ -16,7 +16,9 @@ import java.util.List;
  * A small per-port record of an update in progress (DIR/PORT.json): USB port, package
  * fingerprint, the stage reached and the images already written, so that running the same
  * command after a kill continues instead of starting over. Written atomically; removed when
- * the update succeeds.
+ * the update succeeds. A modem may come back on the USB2/USB3 peer of its port (PROTOCOLS.md 2),
+ * so a journal missing under the port is looked for under the peer, and moves to the port
+ * with the next write.
  */
 public final class Journal {
     /** What a previous run left. */
@@ -27,14 +29,16 @@ public final class Journal {
     }
 
     private final Path file;
+    private final Path peerFile;
     private final String port;
     private final String peerPort;
     private final String packageSha256;
     private final List<String> imagesDone = new ArrayList<>();
     private Stage stage = Stage.PROBE;
 
-    private Journal(Path file, String port, String peerPort, String packageSha256) {
-        this.file = file;
+    private Journal(Path dir, String port, String peerPort, String packageSha256) {
+        this.file = dir == null ? null : dir.resolve(port + ".json");
+        this.peerFile = dir == null || peerPort == null ? null : dir.resolve(peerPort + ".json");
         this.port = port;
         this.peerPort = peerPort;
         this.packageSha256 = packageSha256;
@@ -42,7 +46,7 @@ public final class Journal {
 
     /** The journal of a port in dir (null dir: a journal that records nothing). */
     public static Journal of(Path dir, String port, String peerPort, String packageSha256) {
-        return new Journal(dir == null ? null : dir.resolve(port + ".json"), port, peerPort, packageSha256);
+        return new Journal(dir, port, peerPort, packageSha256);
     }
 
     /** The default state directory: $XDG_STATE_HOME/modemflash or ~/.local/state/modemflash. */
@@ -53,13 +57,18 @@ public final class Journal {
         return base.resolve("modemflash");
     }
 
-    /** What a previous run of this package on this port left, or null (none, other package, unreadable). */
+    /** What a previous run of this package on this port (or its peer) left, or null (none, other package, unreadable). */
     public State previous() {
-        if (file == null || !Files.isRegularFile(file)) {
+        State s = read(file);
+        return s != null ? s : read(peerFile);
+    }
+
+    private State read(Path f) {
+        if (f == null || !Files.isRegularFile(f)) {
             return null;
         }
         try {
-            JsonNode n = Output.mapper().readTree(file.toFile());
+            JsonNode n = Output.mapper().readTree(f.toFile());
             if (!packageSha256.equals(n.path("package_sha256").asText())) {
                 return null;
             }
@@ -94,9 +103,13 @@ public final class Journal {
         save();
     }
 
+    /** Removes the journal, under the port and under the peer. */
     public synchronized void delete() throws IOException {
         if (file != null) {
             Files.deleteIfExists(file);
+        }
+        if (peerFile != null) {
+            Files.deleteIfExists(peerFile);
         }
     }
 
@@ -119,6 +132,9 @@ public final class Journal {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (peerFile != null) {
+            Files.deleteIfExists(peerFile); // one connector holds one modem: the journal now lives under this port
         }
     }
 }

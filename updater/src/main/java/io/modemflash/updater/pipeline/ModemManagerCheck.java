@@ -60,10 +60,20 @@ public final class ModemManagerCheck {
         }
     }
 
+    private static final String WHY = "ModemManager is running: it probes boot-mode ports and breaks the download. ";
+
+    /** For commands that talk QMI (update, boot-mode): --proxy shares the port with it. */
     public static String advice(boolean proxy) {
-        return "ModemManager is running: it probes boot-mode ports and breaks the download. "
-                + (proxy ? "Continuing with --proxy; if the download fails, inhibit the modem or stop ModemManager"
-                        : "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy to share "
-                        + "the QMI port through qmi-proxy");
+        return WHY + (proxy ? "Continuing with --proxy; if the download fails, inhibit the modem or stop ModemManager"
+                : "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy to share "
+                + "the QMI port through qmi-proxy");
+    }
+
+    /** For `download`: no QMI port to share, so only stopping it, inhibiting the modem or going on regardless. */
+    public static String downloadAdvice(boolean ignoring) {
+        return WHY + (ignoring ? "Continuing (--ignore-modemmanager); if the download fails, inhibit the modem or "
+                + "stop ModemManager"
+                : "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --ignore-modemmanager if it "
+                + "leaves this device alone (it ignores 05c6:9008 and ports tagged ID_MM_DEVICE_IGNORE)");
     }
 }

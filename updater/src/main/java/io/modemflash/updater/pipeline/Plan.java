@@ -17,13 +17,34 @@ import java.util.Map;
  * @param startAt        first stage that touches the device (download when found in download mode)
  * @param images         image names in flashing order
  * @param skipImages     images a previous run already wrote (resume)
+ * @param steps          what would be sent to the device, in order (empty when already running)
  */
 public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protocol, boolean alreadyRunning,
-                   Stage startAt, List<String> images, List<String> skipImages, List<String> warnings) {
+                   Stage startAt, List<String> images, List<String> skipImages, List<String> warnings,
+                   List<Step> steps) {
     public Plan {
         images = List.copyOf(images);
         skipImages = List.copyOf(skipImages);
         warnings = List.copyOf(warnings);
+        steps = List.copyOf(steps);
+    }
+
+    /** One thing sent to the device, the stage that sends it, and what follows if the device refuses (or null). */
+    public record Step(Stage stage, String send, String ifRefused) {
+        Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stage", stage.label());
+            m.put("send", send);
+            if (ifRefused != null) {
+                m.put("if_refused", ifRefused);
+            }
+            return m;
+        }
+    }
+
+    /** The same plan, with what it would send. */
+    public Plan withSteps(List<Step> s) {
+        return new Plan(current, target, protocol, alreadyRunning, startAt, images, skipImages, warnings, s);
     }
 
     public Map<String, Object> fields() {
@@ -47,6 +68,7 @@ public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protoc
         if (!skipImages.isEmpty()) {
             m.put("resume_skips", skipImages);
         }
+        m.put("steps", steps.stream().map(Step::fields).toList());
         return m;
     }
 
@@ -72,5 +94,18 @@ public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protoc
             sb.append("; resuming after ").append(String.join(", ", skipImages));
         }
         return sb.toString();
+    }
+
+    /** For humans: what would be sent, one numbered line per step. */
+    public List<String> describeSteps() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            out.add(String.format("%3d. %s: %s", i + 1, s.stage().label(), s.send()));
+            if (s.ifRefused() != null) {
+                out.add("     if refused: " + s.ifRefused());
+            }
+        }
+        return out;
     }
 }

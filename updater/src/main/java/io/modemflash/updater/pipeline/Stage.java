@@ -38,8 +38,12 @@ public enum Stage {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + label + "'; stages: inspect, probe, plan, "
-                + "enter-download, await-download-device, download, reset, await-modem, verify");
+        throw new IllegalArgumentException("unknown stage '" + label + "'; stages: " + labels());
+    }
+
+    /** "inspect, probe, ..., verify". */
+    public static String labels() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(Stage::label).toList());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.modemflash.images.Protocol;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.qdl.download.DownloadListener;
 import io.modemflash.qdl.download.DownloadResult;
+import io.modemflash.qdl.download.DownloadSteps;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.download.WrongDeviceException;
 import io.modemflash.qdl.link.DownloadModeDevices.BootProtocol;
@@ -144,9 +145,14 @@ public final class UpdatePipeline {
             // plan
             begin(Stage.PLAN);
             Plan plan = plan(device, identity, previous, journal);
+            withinLimit(Stage.PLAN);
             plan.warnings().forEach(w -> event("warning", Map.of("message", w)));
             event("plan", plan.fields());
             out.text((opt.dryRun() ? "plan for " : "") + port + ": " + plan.describe());
+            if (opt.dryRun() && !plan.alreadyRunning()) {
+                out.text("would send, in order:");
+                plan.describeSteps().forEach(out::text);
+            }
             end(Map.of("start_at", plan.startAt().label(), "already_running", plan.alreadyRunning()));
             result.put("firmware", plan.target().firmwareVersion());
             if (opt.dryRun()) {
@@ -243,6 +249,11 @@ public final class UpdatePipeline {
             }
             ExitCode code = classify(t);
             String message = ExitCodes.message(t);
+            if (code == ExitCode.DEVICE_GONE && stage != null) {
+                // the link's own words ("closed", EIO) do not say what happened, nor that a rerun continues
+                message = "the device disconnected during " + stage.label() + " (" + message
+                        + "); run the same command again to continue";
+            }
             if (stage != null) {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
@@ -319,8 +330,40 @@ public final class UpdatePipeline {
         if (fw == null) {
             warnings.add("the package names no firmware version: the result cannot be verified");
         }
-        return new Plan(id, target, protocol, running && start != Stage.VERIFY, start,
-                pkg.images().stream().map(PackageImage::name).toList(), skip, warnings);
+        boolean already = running && start != Stage.VERIFY;
+        Plan p = new Plan(id, target, protocol, already, start,
+                pkg.images().stream().map(PackageImage::name).toList(), skip, warnings, List.of());
+        return already ? p : p.withSteps(steps(device, p));
+    }
+
+    /** What the stages from the plan's start on would send, in order (the dry run prints it). */
+    private List<Plan.Step> steps(Device device, Plan plan) {
+        List<Plan.Step> out = new ArrayList<>();
+        if (plan.startAt() == Stage.ENTER_DOWNLOAD) {
+            out.addAll(DownloadModeEntry.steps(entryTarget(plan), device.vendorId() == DownloadModeEntry.SIERRA_VENDOR));
+        }
+        if (plan.startAt().compareTo(Stage.DOWNLOAD) <= 0) {
+            DownloadSteps.Steps d = DownloadSteps.of(pkg, downloadOptions(plan));
+            d.download().forEach(s -> out.add(new Plan.Step(Stage.DOWNLOAD, s, null)));
+            if (d.reset() != null) {
+                out.add(new Plan.Step(Stage.RESET, d.reset(), null));
+            }
+        }
+        if (!opt.skipVerify()) {
+            out.add(new Plan.Step(Stage.VERIFY, "DMS Get Revision and the other identity reads (nothing is changed)",
+                    null));
+        }
+        return out;
+    }
+
+    /** Sierra packages ask for a firmware preference when all three versions are known; others never. */
+    private static FirmwareTarget entryTarget(Plan plan) {
+        boolean sierra = plan.protocol() == Protocol.SIERRA_QDL || plan.protocol() == Protocol.SIERRA_FIREHOSE;
+        return sierra && plan.target().hasPreference() ? plan.target() : FirmwareTarget.NONE;
+    }
+
+    private io.modemflash.qdl.download.DownloadOptions downloadOptions(Plan plan) {
+        return opt.download().withReset(true).withSkipImages(new java.util.HashSet<>(plan.skipImages()));
     }
 
     private static boolean protocolFits(BootProtocol device, Protocol pkg) {
@@ -342,8 +385,7 @@ public final class UpdatePipeline {
     }
 
     private DownloadModeSwitch.Outcome enterDownload(Device device, Plan plan) throws Exception {
-        boolean sierra = plan.protocol() == Protocol.SIERRA_QDL || plan.protocol() == Protocol.SIERRA_FIREHOSE;
-        FirmwareTarget target = sierra && plan.target().hasPreference() ? plan.target() : FirmwareTarget.NONE;
+        FirmwareTarget target = entryTarget(plan);
         AutoCloseable[] port = new AutoCloseable[1];
         AutoCloseable closer = () -> {
             if (port[0] != null) {
@@ -364,17 +406,41 @@ public final class UpdatePipeline {
     private DownloadResult download(Device dl, Plan plan, Journal journal) throws Exception {
         begin(Stage.DOWNLOAD);
         AtomicBoolean resetStarted = new AtomicBoolean();
+        DownloadResult r;
+        try (Link link = links.open(dl)) {
+            // one call spans download and reset: the watchdog takes the reset's own limit when it starts
+            Watchdog dog = new Watchdog(Stage.DOWNLOAD, link);
+            Downloader downloader = new Downloader(downloadOptions(plan), listener(journal, resetStarted, dog));
+            try {
+                r = downloader.download(pkg, link);
+            } catch (Exception e) {
+                throw dog.explain(e);
+            } finally {
+                dog.close();
+            }
+        }
+        if (!resetStarted.get()) {
+            end(Map.of());
+            begin(Stage.RESET);
+        }
+        end(Map.of("bytes", r.bytes(), "images", r.images().size(), "reset", r.reset()));
+        return r;
+    }
+
+    /** Download events as stage events, progress and journal entries; the reset step starts the reset stage. */
+    private DownloadListener listener(Journal journal, AtomicBoolean resetStarted, Watchdog dog) {
         Throttle throttle = Throttle.json();
         DownloadListener human = humanProgress
                 ? new DownloadProgress(new Output(false, out.verbose(), out.stderr(), out.stderr()), true, "download",
                 System::nanoTime)
                 : DownloadListener.NONE;
-        DownloadListener listener = e -> {
+        return e -> {
             human.on(e);
             if (e instanceof DownloadEvent.Stage s && s.stage().equals("reset") && resetStarted.compareAndSet(false,
                     true)) {
                 end(Map.of());
                 begin(Stage.RESET);
+                dog.arm(Stage.RESET);
             } else if (e instanceof DownloadEvent.ImageStarted s) {
                 stageEvent("image", Map.of("image", s.image(), "what", "started", "bytes", s.bytes()));
             } else if (e instanceof DownloadEvent.ImageProgress p) {
@@ -399,18 +465,6 @@ public final class UpdatePipeline {
                 out.trace(port + ": " + l.text());
             }
         };
-        Downloader downloader = new Downloader(opt.download().withReset(true)
-                .withSkipImages(new java.util.HashSet<>(plan.skipImages())), listener);
-        DownloadResult r;
-        try (Link link = links.open(dl)) {
-            r = withWatchdog(Stage.DOWNLOAD, link, () -> downloader.download(pkg, link));
-        }
-        if (!resetStarted.get()) {
-            end(Map.of());
-            begin(Stage.RESET);
-        }
-        end(Map.of("bytes", r.bytes(), "images", r.images().size(), "reset", r.reset()));
-        return r;
     }
 
     private static Link openLink(Device dl) throws IOException {
@@ -424,7 +478,8 @@ public final class UpdatePipeline {
 
     /** The modem is back on the bus: poll QMI until it answers (it needs a while after enumeration). */
     private void awaitQmi(Device app) throws Exception {
-        long deadline = System.nanoTime() + opt.timeout(Stage.AWAIT_MODEM).toNanos();
+        // the re-enumeration and the polls share the stage's limit
+        long deadline = stageStarted + opt.timeout(Stage.AWAIT_MODEM).toNanos();
         Exception last = null;
         for (int attempt = 1; attempt <= opt.modemRetries() && System.nanoTime() < deadline; attempt++) {
             try (QmiDevice q = QmiDevice.open(app.qmiNode(), opt.proxy(), qmiOptions().withSyncOnOpen(false)
@@ -437,7 +492,8 @@ public final class UpdatePipeline {
             }
         }
         throw new CliFailure(ExitCode.TIMEOUT, "the modem is back on USB port " + app.port() + " but its QMI port "
-                + app.qmiNode() + " did not answer (" + opt.modemRetries() + " attempts"
+                + app.qmiNode() + " did not answer within the stage's " + seconds(opt.timeout(Stage.AWAIT_MODEM))
+                + " (" + opt.modemRetries() + " attempts at most"
                 + (last == null ? "" : "; last: " + last.getMessage()) + ")");
     }
 
@@ -479,27 +535,81 @@ public final class UpdatePipeline {
 
     /** Runs body; when the stage's timeout expires first, closes the resource so that blocked I/O fails. */
     private <T> T withWatchdog(Stage s, AutoCloseable resource, Body<T> body) throws Exception {
-        AtomicBoolean fired = new AtomicBoolean();
-        Duration limit = opt.timeout(s);
-        ScheduledFuture<?> f = WATCHDOG.schedule(() -> {
-            fired.set(true);
+        Watchdog dog = new Watchdog(s, resource);
+        try {
+            return body.run();
+        } catch (Exception e) {
+            throw dog.explain(e);
+        } finally {
+            dog.close();
+        }
+    }
+
+    /**
+     * Closes a resource when the limit of the stage it guards passes, so that blocked I/O
+     * fails; {@link #arm} moves it to the next stage when one call spans two (download, reset).
+     */
+    private final class Watchdog implements AutoCloseable {
+        private final AutoCloseable resource;
+        private Stage guarded;
+        private ScheduledFuture<?> timer;
+        private Stage expired;
+
+        Watchdog(Stage s, AutoCloseable resource) {
+            this.resource = resource;
+            arm(s);
+        }
+
+        /** From now on the limit of s applies, counted from now. */
+        synchronized void arm(Stage s) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            guarded = s;
+            timer = WATCHDOG.schedule(() -> expire(s), opt.timeout(s).toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void expire(Stage s) {
+            synchronized (this) {
+                if (s != guarded) {
+                    return; // re-armed while this timer was due
+                }
+                expired = s;
+            }
             try {
                 resource.close();
             } catch (Exception e) {
                 // closing is all we can do
             }
-        }, limit.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return body.run();
-        } catch (Exception e) {
-            if (fired.get()) {
-                throw new CliFailure(ExitCode.TIMEOUT, "stage " + s.label() + " did not finish within "
-                        + limit.toSeconds() + " s (" + ExitCodes.message(e) + ")", e);
-            }
-            throw e;
-        } finally {
-            f.cancel(false);
         }
+
+        /** What to throw for e: a timeout naming the stage when the limit closed the resource, else e. */
+        synchronized Exception explain(Exception e) {
+            if (expired == null) {
+                return e;
+            }
+            return new CliFailure(ExitCode.TIMEOUT, "stage " + expired.label() + " did not finish within "
+                    + seconds(opt.timeout(expired)) + " (" + ExitCodes.message(e) + ")", e);
+        }
+
+        @Override
+        public synchronized void close() {
+            timer.cancel(false);
+        }
+    }
+
+    /** For stages without device I/O to cut: the stage fails when it took longer than its limit. */
+    private void withinLimit(Stage s) {
+        Duration took = Duration.ofNanos(System.nanoTime() - stageStarted);
+        if (took.compareTo(opt.timeout(s)) > 0) {
+            throw new CliFailure(ExitCode.TIMEOUT, "stage " + s.label() + " took " + seconds(took)
+                    + ", over its limit of " + seconds(opt.timeout(s)));
+        }
+    }
+
+    /** "2 s" or "300 ms". */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static ExitCode classify(Throwable t) {

@@ -77,6 +77,29 @@ class DownloadCommandTest {
     }
 
     @Test
+    void modemManagerRunningRefusesTheDownloadUnlessIgnored(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            String pkg = samples.resolve(SamplePackages.EDL_ZIP).toString();
+            CliRun refused = run("download", pkg, "--tty", tty.toString(), "--json", "--modemmanager", "running");
+            assertEquals(ExitCode.DEVICE_BUSY.code, refused.code(), refused.err());
+            assertEquals(UpdateCommandTest.MM_RUNNING + "Stop it (systemctl stop ModemManager) or inhibit the modem, "
+                    + "or pass --ignore-modemmanager if it leaves this device alone (it ignores 05c6:9008 and ports "
+                    + "tagged ID_MM_DEVICE_IGNORE)", refused.last().path("message").asText());
+
+            // the refusal did not touch the port: its HELLO is still there for the next run
+            CliRun ignored = run("download", pkg, "--tty", tty.toString(), "--json", "--modemmanager", "running",
+                    "--ignore-modemmanager");
+            assertEquals(0, ignored.code(), ignored.err());
+            assertTrue(ignored.events().stream().anyMatch(e -> e.path("event").asText().equals("warning")
+                    && e.path("message").asText().contains("Continuing (--ignore-modemmanager)")), ignored.out());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
+    @Test
     void em7565OverTheTty(@TempDir Path dir, @TempDir Path storage) throws Exception {
         Path pkg = samples.resolve(SamplePackages.EM7565_DIR);
         try (EmulatedModem modem = start(Profiles.EM7565, storage)) {

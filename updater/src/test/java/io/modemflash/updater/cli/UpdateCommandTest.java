@@ -99,6 +99,32 @@ class UpdateCommandTest {
             assertTrue(none.err().contains("no modem at 3-4"), none.err());
             Run badStage = run(args(root, "update", pkg.toString(), "--timeout", "flash=3", "--dry-run"));
             assertEquals(ExitCode.USAGE.code, badStage.code(), badStage.err());
+            assertTrue(badStage.err().contains("unknown stage 'flash'; stages: inspect, probe, plan, enter-download, "
+                    + "await-download-device, download, reset, await-modem, verify"), badStage.err());
+            Run zero = run(args(root, "update", pkg.toString(), "--timeout", "download=0", "--dry-run"));
+            assertEquals(ExitCode.USAGE.code, zero.code(), zero.err());
+        }
+    }
+
+    @Test
+    void aTimeoutGivenOnTheCommandLineCutsItsStage() throws Exception {
+        Path pkg = SamplePackages.mc7455(dir.resolve("samples"));
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir,
+                EmulatedBench.Bus.NEVER_REENUMERATES)) {
+            long t0 = System.nanoTime();
+            Run r = run(args(dir.resolve("bench"), "update", pkg.toString(), "-d", "2-1", "--json", "--poll-ms", "10",
+                    "--state-dir", dir.resolve("state").toString(), "--timeout", "await-download-device=1"));
+            assertEquals(ExitCode.TIMEOUT.code, r.code(), r.err());
+            assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the 120 s default did not apply");
+            JsonNode result = r.named("result").get(0);
+            assertEquals("await-download-device", result.path("stage").asText(), result.toString());
+            assertTrue(result.path("message").asText().contains("did not re-enumerate within 1 s"), result.toString());
+            for (JsonNode start : r.named("stage-start")) {
+                assertTrue(start.has("timeout_s"), start.toString());
+                if (start.path("stage").asText().equals("await-download-device")) {
+                    assertEquals(1, start.path("timeout_s").asInt());
+                }
+            }
         }
     }
 
@@ -128,6 +154,64 @@ class UpdateCommandTest {
                     "--config-version", "002.072_000", "--carrier", "GENERIC"));
             assertEquals(ExitCode.PROTOCOL.code, r.code());
             assertTrue(r.err().contains("--override-download"), r.err());
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+        }
+    }
+
+    @Test
+    void aBadPackageFailsAtInspectAndTheResultSaysSo() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Run r = run(args(dir.resolve("bench"), "update", dir.resolve("missing.spk").toString(), "-d", "2-1",
+                    "--json", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.BAD_PACKAGE.code, r.code(), r.err());
+            JsonNode result = r.named("result").get(0);
+            assertEquals("inspect", result.path("stage").asText(), result.toString());
+            assertEquals("bad-package", result.path("error").asText());
+            assertFalse(r.named("stage-end").get(0).path("ok").asBoolean());
+            assertEquals(1, r.named("result").size());
+        }
+    }
+
+    static final String MM_RUNNING = "ModemManager is running: it probes boot-mode ports and breaks the download. ";
+
+    @Test
+    void modemManagerRunningRefusesTheUpdateWithTheAdviceAndProxyGoesOnWithAWarning() throws Exception {
+        Path mc7455 = SamplePackages.mc7455(dir.resolve("samples"));
+        Path edl = SamplePackages.edl(dir.resolve("samples"));
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Path root = dir.resolve("bench");
+            Run refused = run(args(root, "update", mc7455.toString(), "-d", "2-1", "--json", "--modemmanager",
+                    "running", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.DEVICE_BUSY.code, refused.code(), refused.err());
+            String advice = MM_RUNNING + "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy "
+                    + "to share the QMI port through qmi-proxy";
+            assertEquals("modemflash: " + advice, refused.err().strip());
+            assertEquals(advice, refused.named("result").get(0).path("message").asText());
+            assertEquals("device-busy", refused.named("result").get(0).path("error").asText());
+            assertTrue(refused.named("stage-start").isEmpty(), "refused before any stage");
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+
+            // with --proxy it goes on (here with the modem in download mode, up to a plan that refuses the package)
+            bench.modem.boot().enterDownloadMode();
+            bench.awaitDownloadDevice();
+            Run proxied = run(args(root, "update", edl.toString(), "-d", "2-1", "--json", "--modemmanager", "running",
+                    "--proxy", "--state-dir", dir.resolve("state").toString()));
+            assertEquals(ExitCode.WRONG_DEVICE.code, proxied.code(), proxied.err());
+            assertEquals(MM_RUNNING + "Continuing with --proxy; if the download fails, inhibit the modem or stop "
+                    + "ModemManager", proxied.named("warning").get(0).path("message").asText());
+            assertEquals("plan", proxied.named("result").get(0).path("stage").asText());
+        }
+    }
+
+    @Test
+    void modemManagerRunningRefusesBootModeToo() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir)) {
+            Run r = run(args(dir.resolve("bench"), "boot-mode", "-d", "2-1", "--modemmanager", "running"));
+            assertEquals(ExitCode.DEVICE_BUSY.code, r.code(), r.err());
+            assertTrue(r.err().contains(MM_RUNNING + "Stop it"), r.err());
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+            Run bad = run(args(dir.resolve("bench"), "boot-mode", "-d", "2-1", "--modemmanager", "maybe"));
+            assertEquals(ExitCode.USAGE.code, bad.code(), bad.err());
             assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
         }
     }

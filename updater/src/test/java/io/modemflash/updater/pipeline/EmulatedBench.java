@@ -58,14 +58,27 @@ public final class EmulatedBench implements Closeable {
         this(profile, faults, dir, new FakeSysfs(dir.resolve("bench")), PORT, 0, bus);
     }
 
+    /**
+     * A bench in dir whose flash is kept in storage: a second bench on the storage of a closed
+     * one is the same modem after a power cycle (what it was flashed with stays).
+     */
+    public EmulatedBench(Profile profile, FaultPlan faults, Path dir, Path storage, Bus bus) throws IOException {
+        this(profile, faults, storage, new FakeSysfs(dir.resolve("bench")), PORT, 0, bus, dir);
+    }
+
     /** One of several modems on a shared tree: port "2-(index+1)", cdc-wdmINDEX, ttyUSBINDEX. */
     public EmulatedBench(Profile profile, FaultPlan faults, Path dir, FakeSysfs fs, String port, int index, Bus bus)
             throws IOException {
+        this(profile, faults, dir.resolve("storage" + index), fs, port, index, bus, dir);
+    }
+
+    private EmulatedBench(Profile profile, FaultPlan faults, Path storage, FakeSysfs fs, String port, int index,
+                          Bus bus, Path dir) throws IOException {
         this.profile = profile;
         this.port = port;
         this.index = index;
         this.bus = bus;
-        this.storage = dir.resolve("storage" + index);
+        this.storage = storage;
         this.modem = EmulatedModem.start(profile, faults, storage);
         this.face = modem.publishPty(dir.resolve("pty" + index));
         this.fs = fs;

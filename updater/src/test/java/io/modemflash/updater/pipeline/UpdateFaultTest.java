@@ -3,6 +3,9 @@ package io.modemflash.updater.pipeline;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
+import io.modemflash.images.FirmwarePackage;
+import io.modemflash.images.Limits;
+import io.modemflash.images.PackageImage;
 import io.modemflash.updater.cli.ExitCode;
 import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
@@ -20,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The fault matrix: each way an update goes wrong ends in its own exit code, at the stage
- * where it happened, with a message naming it; an interrupted download resumes.
+ * where it happened, with a message naming it; where the modem is still alive, the same
+ * command run again (the fault gone) ends in a verified update; an interrupted download resumes.
+ * Stall, no re-enumeration and never returning share exit code 7 (timeout): the result's
+ * stage and message tell them apart.
  */
 class UpdateFaultTest {
     @TempDir
@@ -37,13 +43,30 @@ class UpdateFaultTest {
 
     private int runs;
 
-    private EmulatedBench.Run run(Profile p, String fault, EmulatedBench.Bus bus, Path pkg, Map<Stage, Duration> t)
+    /** Where the failed run left the modem, so where the same command finds it again. */
+    enum LeftIn { APPLICATION_MODE, DOWNLOAD_MODE }
+
+    /** The modem's flash, kept across the runs of one test (one modem, power-cycled between runs). */
+    private Path flash() {
+        return dir.resolve("flash");
+    }
+
+    private UpdateOptions options(Map<Stage, Duration> timeouts) {
+        return EmulatedBench.fastOptions(dir.resolve("state")).withTimeouts(timeouts);
+    }
+
+    private EmulatedBench.Run run(Profile p, String fault, EmulatedBench.Bus bus, Path pkg, UpdateOptions opt)
             throws Exception {
         Path where = Files.createDirectories(dir.resolve("run" + runs++));
         try (EmulatedBench bench = new EmulatedBench(p, fault == null ? FaultPlan.NONE
-                : FaultPlan.parse(List.of(fault)), where, bus)) {
-            return bench.update(pkg, EmulatedBench.fastOptions(dir.resolve("state")).withTimeouts(t));
+                : FaultPlan.parse(List.of(fault)), where, flash(), bus)) {
+            return bench.update(pkg, opt);
         }
+    }
+
+    private EmulatedBench.Run run(Profile p, String fault, EmulatedBench.Bus bus, Path pkg, Map<Stage, Duration> t)
+            throws Exception {
+        return run(p, fault, bus, pkg, options(t));
     }
 
     private static void fails(EmulatedBench.Run r, ExitCode code, Stage stage, String inMessage) {
@@ -54,45 +77,122 @@ class UpdateFaultTest {
         assertEquals("end " + stage.label() + " FAILED", r.stageEvents().get(r.stageEvents().size() - 1));
     }
 
+    /**
+     * The same command once more (same options, state dir and flash) on the same modem, the
+     * fault gone: a verified update, the flash holding the package, the journal removed.
+     */
+    private EmulatedBench.Run completesAgain(Profile p, Path pkg, UpdateOptions opt, LeftIn left) throws Exception {
+        Path where = Files.createDirectories(dir.resolve("run" + runs++));
+        try (EmulatedBench bench = new EmulatedBench(p, FaultPlan.NONE, where, flash(), EmulatedBench.Bus.NORMAL)) {
+            if (left == LeftIn.DOWNLOAD_MODE) {
+                bench.modem.boot().enterDownloadMode();
+                bench.awaitDownloadDevice();
+            }
+            EmulatedBench.Run r = bench.update(pkg, opt);
+            assertTrue(r.result().ok(), r.result().message() + "\n" + r.err());
+            assertEquals("end verify", r.stageEvents().get(r.stageEvents().size() - 1), r.stageEvents().toString());
+            assertEquals(left == LeftIn.DOWNLOAD_MODE ? "download" : "enter-download",
+                    plan(r).path("start_at").asText());
+            assertFlashHolds(bench, pkg);
+            assertFalse(Files.exists(dir.resolve("state/" + EmulatedBench.PORT + ".json")), "journal removed");
+            return r;
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode plan(EmulatedBench.Run r) {
+        return r.events().stream().filter(e -> e.path("event").asText().equals("plan")).findFirst().orElseThrow();
+    }
+
+    /** EDL: every LUN as the flat build says. Sierra: the last images the modem stored are the package's files. */
+    private static void assertFlashHolds(EmulatedBench bench, Path pkg) throws Exception {
+        if (bench.modem.boot().blocks() != null) {
+            for (Map.Entry<Integer, byte[]> e : ExpectedStorage.forSample(pkg).entrySet()) {
+                assertArrayEquals(e.getValue(), Files.readAllBytes(bench.modem.boot().blocks().lunFile(e.getKey())),
+                        "LUN " + e.getKey());
+            }
+            return;
+        }
+        List<Path> stored = bench.modem.boot().images().images();
+        try (FirmwarePackage p = FirmwarePackage.open(pkg, Limits.defaults())) {
+            List<PackageImage> images = p.images();
+            assertTrue(stored.size() >= images.size(), stored.toString());
+            List<Path> last = stored.subList(stored.size() - images.size(), stored.size());
+            for (int i = 0; i < images.size(); i++) {
+                assertArrayEquals(Files.readAllBytes(images.get(i).path()), Files.readAllBytes(last.get(i)),
+                        images.get(i).name());
+            }
+        }
+    }
+
     @Test
-    void qmiErrorIsAProtocolFailure() throws Exception {
+    void qmiErrorIsAProtocolFailureAndTheSameCommandThenUpdates() throws Exception {
+        UpdateOptions opt = options(Map.of());
         fails(run(Profiles.MC7455, "qmi-error:dms-set-firmware-preference:Internal", EmulatedBench.Bus.NORMAL,
-                samples.mc7455(), Map.of()), ExitCode.PROTOCOL, Stage.ENTER_DOWNLOAD, "Internal");
+                samples.mc7455(), opt), ExitCode.PROTOCOL, Stage.ENTER_DOWNLOAD,
+                "DMS Set Firmware Preference failed: Internal");
+        completesAgain(Profiles.MC7455, samples.mc7455(), opt, LeftIn.APPLICATION_MODE);
     }
 
     @Test
-    void noReEnumerationTimesOut() throws Exception {
-        fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_REENUMERATES, samples.mc7455(),
-                Map.of(Stage.AWAIT_DOWNLOAD_DEVICE, Duration.ofMillis(300))), ExitCode.TIMEOUT,
-                Stage.AWAIT_DOWNLOAD_DEVICE, "did not re-enumerate");
+    void noReEnumerationTimesOutAndTheSameCommandThenUpdates() throws Exception {
+        UpdateOptions opt = options(Map.of(Stage.AWAIT_DOWNLOAD_DEVICE, Duration.ofSeconds(1)));
+        EmulatedBench.Run r = run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_REENUMERATES, samples.mc7455(), opt);
+        fails(r, ExitCode.TIMEOUT, Stage.AWAIT_DOWNLOAD_DEVICE, "did not re-enumerate within 1 s");
+        assertTrue(r.result().message().contains("still 1199:9071 in application mode"), r.result().message());
+        // the modem never left the bus: the next run finds it as it was
+        completesAgain(Profiles.MC7455, samples.mc7455(), opt, LeftIn.APPLICATION_MODE);
     }
 
     @Test
-    void aNakedProgramIsAProtocolFailure() throws Exception {
-        fails(run(Profiles.EDL, "nak:program", EmulatedBench.Bus.NORMAL, samples.edl(), Map.of()), ExitCode.PROTOCOL,
-                Stage.DOWNLOAD, "program");
+    void aNakedProgramIsAProtocolFailureAndTheSameCommandThenUpdates() throws Exception {
+        UpdateOptions opt = options(Map.of());
+        fails(run(Profiles.EDL, "nak:program", EmulatedBench.Bus.NORMAL, samples.edl(), opt), ExitCode.PROTOCOL,
+                Stage.DOWNLOAD, "program of gpt_main0.bin: programmer refused <program>: injected fault: NAK");
+        completesAgain(Profiles.EDL, samples.edl(), opt, LeftIn.DOWNLOAD_MODE);
     }
 
     @Test
-    void aStallIsCutByTheStageTimeout() throws Exception {
-        fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, samples.edl(),
-                Map.of(Stage.DOWNLOAD, Duration.ofSeconds(1))), ExitCode.TIMEOUT, Stage.DOWNLOAD, "download");
+    void aStallIsCutByTheStageTimeoutAndTheSameCommandThenUpdates() throws Exception {
+        UpdateOptions opt = options(Map.of(Stage.DOWNLOAD, Duration.ofSeconds(2)));
+        fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, samples.edl(), opt), ExitCode.TIMEOUT,
+                Stage.DOWNLOAD, "stage download did not finish within 2 s (program of gpt_main0.bin");
+        completesAgain(Profiles.EDL, samples.edl(), opt, LeftIn.DOWNLOAD_MODE);
     }
 
     @Test
-    void returningWithTheOldFirmwareIsAVerificationMismatchNamingBoth() throws Exception {
-        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(), Map.of()),
-                ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "02.33.03.00");
-        EmulatedBench.Run r = run(Profiles.EM7565, "wrong-version", EmulatedBench.Bus.NORMAL, samples.em7565(), Map.of());
-        assertEquals(ExitCode.VERIFY_MISMATCH, r.result().exitCode(), r.result().message());
-        assertTrue(r.result().message().contains(SamplePackages.EM7565_FIRMWARE), r.result().message());
+    void returningWithTheOldFirmwareIsAVerificationMismatchNamingBothAndTheSameCommandThenUpdates()
+            throws Exception {
+        UpdateOptions opt = options(Map.of());
+        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(), opt),
+                ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "the modem runs 02.33.03.00 / 002.072_000 / GENERIC, "
+                        + "not the planned 02.38.00.00 / 002.079_000 / GENERIC");
+        completesAgain(Profiles.MC7455, samples.mc7455(), opt, LeftIn.APPLICATION_MODE);
+    }
+
+    @Test
+    void reportingAVersionItWasNotGivenIsAVerificationMismatchAndTheSameCommandThenUpdates() throws Exception {
+        UpdateOptions opt = options(Map.of());
+        EmulatedBench.Run r = run(Profiles.EM7565, "wrong-version", EmulatedBench.Bus.NORMAL, samples.em7565(), opt);
+        fails(r, ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "not the planned " + SamplePackages.EM7565_FIRMWARE);
+        completesAgain(Profiles.EM7565, samples.em7565(), opt, LeftIn.APPLICATION_MODE);
+    }
+
+    @Test
+    void skipVerifySkipsTheVerifyStageThatOtherwiseFailsOnTheOldFirmware() throws Exception {
+        UpdateOptions opt = options(Map.of());
+        EmulatedBench.Run skipped = run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(),
+                opt.withFlags(false, false, false, false, true));
+        assertEquals(ExitCode.OK, skipped.result().exitCode(), skipped.result().message());
+        assertEquals("--skip-verify", skipped.stageEnd(Stage.VERIFY).path("skipped").asText());
+        fails(run(Profiles.MC7455, "reboot-old", EmulatedBench.Bus.NORMAL, samples.mc7455(), opt),
+                ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "not the planned");
     }
 
     @Test
     void aModemThatNeverReturnsTimesOut() throws Exception {
         fails(run(Profiles.MC7455, null, EmulatedBench.Bus.NEVER_RETURNS, samples.mc7455(),
                 Map.of(Stage.AWAIT_MODEM, Duration.ofMillis(300))), ExitCode.TIMEOUT, Stage.AWAIT_MODEM,
-                "nothing is on the port");
+                "no modem (application mode) appeared on USB port 2-1 within 300 ms (nothing is on the port)");
     }
 
     @Test
@@ -105,6 +205,10 @@ class UpdateFaultTest {
             EmulatedBench.Run first = bench.update(samples.em7565(), opt);
             assertEquals(ExitCode.DEVICE_GONE, first.result().exitCode(), first.result().message());
             assertEquals("download", first.result().fields().get("stage"));
+            assertTrue(first.result().message().startsWith("the device disconnected during download (program of "
+                    + SamplePackages.EM7565_NVU), first.result().message());
+            assertTrue(first.result().message().endsWith("run the same command again to continue"),
+                    first.result().message());
             String journal = Files.readString(dir.resolve("state/2-1.json"));
             assertTrue(journal.contains(SamplePackages.EM7565_CWE), journal);
 

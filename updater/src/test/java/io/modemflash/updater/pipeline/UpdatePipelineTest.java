@@ -103,15 +103,64 @@ class UpdatePipelineTest {
             EmulatedBench.Run r = bench.update(samples.mc7455(), EmulatedBench.fastOptions(dir.resolve("state"))
                     .withFlags(true, false, false, false, false));
             assertTrue(r.result().ok());
-            assertEquals("enter-download", r.events().stream().filter(e -> e.path("event").asText().equals("plan"))
-                    .findFirst().orElseThrow().path("start_at").asText());
+            assertEquals("enter-download", plan(r).path("start_at").asText());
+            // what would be sent, in order: in the plan event and in the human text
+            List<String> sends = new ArrayList<>();
+            plan(r).path("steps").forEach(st -> sends.add(st.path("stage").asText() + ": " + st.path("send").asText()));
+            assertEquals(List.of(
+                    "enter-download: DMS Set Firmware Preference (modem 02.38.00.00_?, pri 002.079_000 GENERIC, "
+                            + "override=no)",
+                    "enter-download: DMS Set Operating Mode offline",
+                    "enter-download: DMS Set Operating Mode reset",
+                    "download: QDL DLOAD SDP, then Hello (version 6, 5 or 4)",
+                    "download: QDL Open-unframed, Write-unframed, Close-unframed: " + SamplePackages.MC7455_FILE + " ("
+                            + Files.size(samples.mc7455()) + " bytes)",
+                    "reset: QDL Reset",
+                    "verify: DMS Get Revision and the other identity reads (nothing is changed)"), sends);
+            assertEquals("DMS Set Firmware ID, else DMS Set Boot Image Download Mode 1 (boot and recovery), else "
+                    + "AT!BOOTHOLD on the AT tty instead of offline and reset",
+                    plan(r).path("steps").get(0).path("if_refused").asText());
+            assertTrue(r.err().contains("would send, in order:\n  1. enter-download: DMS Set Firmware Preference "
+                    + "(modem 02.38.00.00_?, pri 002.079_000 GENERIC, override=no)\n"), r.err());
+            assertTrue(r.err().contains("  6. reset: QDL Reset\n"), r.err());
             assertEquals("end verify skipped", r.stageEvents().get(r.stageEvents().size() - 1));
             assertNull(bench.modem.qmi().firmwarePreference().stream()
                     .filter(i -> i.buildId().startsWith("02.38")).findAny().orElse(null));
             assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+            assertEquals(0, bench.modem.boot().sessions(), "never in download mode");
+            assertEquals(List.of(), bench.modem.boot().images().images());
             assertEquals(0, bench.modem.qmi().totalAllocatedClientIds());
             assertFalse(Files.exists(dir.resolve("state")));
         }
+    }
+
+    @Test
+    void anEdlDryRunListsTheSaharaAndFirehoseStepsAndWritesNothing() throws Exception {
+        try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.NONE, dir)) {
+            EmulatedBench.Run r = bench.update(samples.edl(), EmulatedBench.fastOptions(dir.resolve("state"))
+                    .withFlags(true, false, false, false, false));
+            assertTrue(r.result().ok(), r.result().message());
+            List<String> sends = new ArrayList<>();
+            plan(r).path("steps").forEach(st -> sends.add(st.path("stage").asText() + ": " + st.path("send").asText()));
+            assertEquals("enter-download: DMS Set Firmware ID", sends.get(0));
+            assertTrue(plan(r).path("steps").get(0).path("if_refused").asText().contains("QCDM download command"));
+            assertEquals("download: Sahara: upload the programmer prog_firehose_ddr.elf (22784 bytes)", sends.get(3));
+            assertEquals("download: Firehose configure ufs, else nand, else emmc", sends.get(4));
+            assertTrue(sends.contains("download: Firehose program sbl1.mbn to sbl1 (LUN 0, sector 6, 13 sectors)"),
+                    sends.toString());
+            assertTrue(sends.contains("download: Firehose setbootablestoragedrive 0"), sends.toString());
+            assertEquals("reset: Firehose power reset", sends.get(sends.size() - 2));
+            assertTrue(r.err().contains("  6. download: Firehose program gpt_main0.bin to PrimaryGPT (LUN 0, sector 0, "
+                    + "6 sectors)"), r.err());
+            assertEquals(QmiEngine.Phase.APPLICATION, bench.modem.phase());
+            assertEquals(0, bench.modem.boot().sessions(), "never in download mode");
+            assertEquals(0, bench.modem.boot().blocks().writes(), "nothing written");
+            assertFalse(Files.exists(dir.resolve("state")));
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode plan(EmulatedBench.Run r) {
+        return r.events().stream().filter(e -> e.path("event").asText().equals("plan")).findFirst().orElseThrow();
     }
 
     @Test
