@@ -7,13 +7,12 @@ import java.util.function.Consumer;
  * Wraps a link and reports every write and read as a hex line ("-v" protocol traces). Large
  * transfers (raw image data) are cut to their first {@code maxBytes} bytes.
  */
-public final class TracingLink implements Link {
-    private final Link inner;
+public final class TracingLink extends ForwardingLink {
     private final Consumer<String> trace;
     private final int maxBytes;
 
     public TracingLink(Link inner, Consumer<String> trace, int maxBytes) {
-        this.inner = inner;
+        super(inner);
         this.trace = trace;
         this.maxBytes = maxBytes;
     }
@@ -45,30 +44,5 @@ public final class TracingLink implements Link {
             sb.append(" ...");
         }
         return sb.toString();
-    }
-
-    @Override
-    public int maxPacketSize() {
-        return inner.maxPacketSize();
-    }
-
-    @Override
-    public void setZeroLengthPackets(boolean enabled) {
-        inner.setZeroLengthPackets(enabled);
-    }
-
-    @Override
-    public boolean zeroLengthPackets() {
-        return inner.zeroLengthPackets();
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 }

@@ -132,14 +132,13 @@ class SierraQdlSessionTest {
     }
 
     /** Passes everything through, but the first chunk write (header + data) waits for {@code release}. */
-    private static final class FirstChunkBlocks implements io.modemflash.qdl.link.Link {
-        final io.modemflash.qdl.link.Link inner;
+    private static final class FirstChunkBlocks extends io.modemflash.qdl.link.ForwardingLink {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger chunkWritesDone = new AtomicInteger();
 
         FirstChunkBlocks(io.modemflash.qdl.link.Link inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -161,35 +160,11 @@ class SierraQdlSessionTest {
             }
         }
 
-        @Override
-        public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
-            return inner.read(buf, off, len, timeoutMillis);
-        }
 
-        @Override
-        public int maxPacketSize() {
-            return inner.maxPacketSize();
-        }
 
-        @Override
-        public void setZeroLengthPackets(boolean enabled) {
-            inner.setZeroLengthPackets(enabled);
-        }
 
-        @Override
-        public boolean zeroLengthPackets() {
-            return inner.zeroLengthPackets();
-        }
 
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
 
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
     }
 
     @Test

@@ -125,13 +125,12 @@ class DownloadEndToEndTest {
     }
 
     /** Records the command (first element after {@code <data>}) of every Firehose document the host writes. */
-    static final class FirehoseCommandRecorder implements Link {
+    static final class FirehoseCommandRecorder extends io.modemflash.qdl.link.ForwardingLink {
         private static final Pattern COMMAND = Pattern.compile("<data>\\s*<(\\w+)");
-        private final Link inner;
         final List<String> commands = Collections.synchronizedList(new ArrayList<>());
 
         FirehoseCommandRecorder(Link inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -145,35 +144,11 @@ class DownloadEndToEndTest {
             inner.write(data, off, len);
         }
 
-        @Override
-        public int read(byte[] buf, int off, int len, long timeoutMillis) throws java.io.IOException {
-            return inner.read(buf, off, len, timeoutMillis);
-        }
 
-        @Override
-        public int maxPacketSize() {
-            return inner.maxPacketSize();
-        }
 
-        @Override
-        public void setZeroLengthPackets(boolean enabled) {
-            inner.setZeroLengthPackets(enabled);
-        }
 
-        @Override
-        public boolean zeroLengthPackets() {
-            return inner.zeroLengthPackets();
-        }
 
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
 
-        @Override
-        public void close() throws java.io.IOException {
-            inner.close();
-        }
     }
 
     static EmulatedModem start(Profile p, Path storage, String... faults) throws Exception {
