@@ -1,5 +1,6 @@
 package io.modemflash.images;
 
+import io.modemflash.images.archive.FileTrees;
 import io.modemflash.images.BadPackageException.Reason;
 import io.modemflash.images.archive.ArchiveExtractor;
 import io.modemflash.images.cwe.CweHeader;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -127,7 +127,7 @@ public final class FirmwarePackage implements AutoCloseable {
             p.load(files);
             return p;
         } catch (IOException | RuntimeException e) {
-            deleteTree(temp);
+            FileTrees.delete(temp);
             throw e;
         }
     }
@@ -658,25 +658,7 @@ public final class FirmwarePackage implements AutoCloseable {
     /** Removes the private temporary directory (archives); a directory package is left alone. */
     @Override
     public void close() throws IOException {
-        deleteTree(tempDir);
+        FileTrees.delete(tempDir);
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

@@ -1,6 +1,5 @@
 package io.modemflash.emulator.pty;
 
-import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profile.Function;
 import io.modemflash.emulator.Profile.Usb;
 import io.modemflash.emulator.Profile.UsbInterface;
@@ -8,12 +7,9 @@ import io.modemflash.emulator.Profile.UsbInterface;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,21 +327,6 @@ public final class SysfsTree {
 
     /** Deletes a tree without following symlinks out of it. */
     public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        io.modemflash.images.archive.FileTrees.delete(root);
     }
 }

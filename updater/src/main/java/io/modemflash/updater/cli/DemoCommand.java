@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.images.archive.FileTrees;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;
@@ -18,10 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * `modemflash demo`: the whole job against an emulated modem, with nothing to set up. Builds
@@ -81,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (keep) {
                 out.note("demo: work directory kept: " + work);
             } else {
-                deleteTree(work);
+                FileTrees.delete(work);
             }
         }
     }
@@ -150,14 +149,4 @@ public final class DemoCommand implements Callable<Integer> {
         return compared;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

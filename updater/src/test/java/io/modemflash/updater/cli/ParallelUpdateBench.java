@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.images.archive.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -10,11 +11,8 @@ import io.modemflash.vectors.samples.SamplePackages;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,7 +84,7 @@ public final class ParallelUpdateBench {
     /** Updates {@code modems} fresh MC7455s on one shared pty DIR in one CLI run, then checks their flash. */
     static Run run(Path dir, Path pkg, int modems) throws Exception {
         Path work = dir.resolve("run");
-        deleteTree(work);
+        FileTrees.delete(work);
         List<EmulatedModem> started = new ArrayList<>();
         try {
             List<String> args = new ArrayList<>(List.of("update", pkg.toString()));
@@ -123,7 +121,7 @@ public final class ParallelUpdateBench {
             for (EmulatedModem m : started) {
                 m.close();
             }
-            deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -171,22 +169,4 @@ public final class ParallelUpdateBench {
         return Files.move(tmp, file);
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

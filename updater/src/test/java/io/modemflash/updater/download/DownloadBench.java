@@ -1,5 +1,6 @@
 package io.modemflash.updater.download;
 
+import io.modemflash.images.archive.FileTrees;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
@@ -169,7 +170,7 @@ public final class DownloadBench {
             boot.awaitApplicationMode(Duration.ofSeconds(60));
             return r;
         } finally {
-            deleteTree(storage);
+            FileTrees.delete(storage);
         }
     }
 
@@ -188,7 +189,7 @@ public final class DownloadBench {
                     served[0] / 1048576.0, secs, served[0] / secs / 1e6);
             link.close();
         } finally {
-            deleteTree(storage);
+            FileTrees.delete(storage);
         }
     }
 
@@ -205,11 +206,4 @@ public final class DownloadBench {
                 r.written());
     }
 
-    static void deleteTree(Path p) throws Exception {
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
-    }
 }
