@@ -8,26 +8,10 @@
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$top"
-# -am: the emulator and the other modules come from this tree, not from ~/.m2
-mvn -o -q -B -pl updater -am test-compile \
-  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+. "$top/bench/classpath.sh"
 dir="${BENCH_DIR:-$(mktemp -d /var/tmp/modemflash-pbench.XXXXXX)}"
 keep="${BENCH_DIR:+yes}"
 trap '[ -z "$keep" ] && rm -rf "$dir"' EXIT
-# private copies: a rebuild or a re-install into ~/.m2 during the run must not pull classes away
-rm -rf "$dir/cp" && mkdir -p "$dir/cp"
-cp -r updater/target/test-classes "$dir/cp/test-classes"
-cp -r updater/target/classes "$dir/cp/classes"
-cp="$dir/cp/test-classes:$dir/cp/classes"
-IFS=: read -ra entries < updater/target/bench.classpath || true  # no trailing newline
-i=0
-for e in "${entries[@]}"; do
-  i=$((i + 1))
-  # reactor modules are target/classes directories, the rest jars
-  copy="$dir/cp/$i-$(basename "$e")"
-  cp -r "$e" "$copy"
-  cp="$cp:$copy"
-done
+bench_classpath "$dir"
 java -Xmx1g -Dbench.mib="${BENCH_MIB:-64}" -cp "$cp" io.modemflash.updater.cli.ParallelUpdateBench \
   "$dir" "${BENCH_RUNS:-3}" "${BENCH_COUNTS:-1,4}"
