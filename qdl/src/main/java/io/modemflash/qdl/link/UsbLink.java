@@ -14,8 +14,6 @@ import org.usb4java.LibUsb;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +25,9 @@ import java.util.List;
 public final class UsbLink implements Link {
 
     /** Largest single bulk OUT: 1 MiB writes run ~3x faster than 512-byte ones. */
-    public static final int MAX_WRITE = 1 << 20;
-    private static final int MAX_READ = 1 << 20;
+    public static final int MAX_WRITE = UsbBulkPipe.MAX_WRITE;
+    /** libusb's timeout status, which a bulk IN poll expects. */
+    static final int TIMEOUT_STATUS = LibUsb.ERROR_TIMEOUT;
 
     /** A download-mode device seen on the bus. */
     public record Candidate(int vendorId, int productId, String portPath, String product, String serial,
@@ -41,14 +40,9 @@ public final class UsbLink implements Link {
     private final Context context;
     private final DeviceHandle handle;
     private final int interfaceNumber;
-    private final byte inEndpoint;
-    private final byte outEndpoint;
-    private final int maxPacketSize;
+    private final UsbBulkPipe pipe;
     private final boolean reattach;
     private final String name;
-    private final ByteBuffer outBuffer;
-    private final ByteBuffer inBuffer;
-    private final IntBuffer transferred = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).asIntBuffer();
     private volatile boolean zlp;
     private boolean closed;
 
@@ -57,14 +51,10 @@ public final class UsbLink implements Link {
         this.context = context;
         this.handle = handle;
         this.interfaceNumber = interfaceNumber;
-        this.inEndpoint = in;
-        this.outEndpoint = out;
-        this.maxPacketSize = maxPacketSize;
+        this.pipe = new UsbBulkPipe((ep, data, transferred, timeout) -> LibUsb.bulkTransfer(handle, ep, data,
+                transferred, timeout), in, out, maxPacketSize);
         this.reattach = reattach;
         this.name = name;
-        this.outBuffer = ByteBuffer.allocateDirect(MAX_WRITE);
-        this.inBuffer = ByteBuffer.allocateDirect(MAX_READ);
-        this.inBuffer.limit(0);
     }
 
     /** Lists the download-mode devices on the bus (serial read when the device can be opened). */
@@ -289,72 +279,13 @@ public final class UsbLink implements Link {
     @Override
     public synchronized void write(byte[] data, int off, int len) throws IOException {
         ensureOpen();
-        int[] plan = DownloadModeDevices.transferPlan(len, MAX_WRITE, maxPacketSize, zlp);
-        int pos = off;
-        for (int size : plan) {
-            outBuffer.clear();
-            outBuffer.put(data, pos, size);
-            outBuffer.flip();
-            transferred.clear();
-            // Generous per-transfer timeout: a target committing flash may hold OUT for seconds.
-            int r = LibUsb.bulkTransfer(handle, outEndpoint, outBuffer, transferred, 30_000);
-            check(r, size == 0 ? "send a zero-length packet" : "write " + size + " bytes");
-            if (transferred.get(0) != size) {
-                throw new IOException("short USB write: " + transferred.get(0) + " of " + size + " bytes");
-            }
-            pos += size;
-        }
+        pipe.write(data, off, len, zlp);
     }
 
     @Override
     public synchronized int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
         ensureOpen();
-        if (len == 0) {
-            return 0;
-        }
-        if (inBuffer.hasRemaining()) {
-            return drain(buf, off, len);
-        }
-        long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
-        // Always ask for whole packets: a bulk IN shorter than the packet the device sends overflows.
-        int want = (int) Math.min(MAX_READ, ((long) Math.max(len, maxPacketSize) + maxPacketSize - 1)
-                / maxPacketSize * maxPacketSize);
-        while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                left = 1; // libusb treats 0 as "wait forever"
-            }
-            inBuffer.clear();
-            inBuffer.limit(want);
-            transferred.clear();
-            int r = LibUsb.bulkTransfer(handle, inEndpoint, inBuffer, transferred, left);
-            int n = transferred.get(0);
-            if (r == LibUsb.ERROR_TIMEOUT && n == 0) {
-                inBuffer.limit(0);
-                if (System.nanoTime() >= deadline) {
-                    return 0;
-                }
-                continue;
-            }
-            if (r < 0 && r != LibUsb.ERROR_TIMEOUT) {
-                inBuffer.limit(0);
-                check(r, "read from the device");
-            }
-            inBuffer.position(0);
-            inBuffer.limit(n);
-            if (n > 0) {
-                return drain(buf, off, len);
-            }
-            if (System.nanoTime() >= deadline) {
-                return 0; // a zero-length completion carries nothing: swallow it
-            }
-        }
-    }
-
-    private int drain(byte[] buf, int off, int len) {
-        int c = Math.min(len, inBuffer.remaining());
-        inBuffer.get(buf, off, c);
-        return c;
+        return pipe.read(buf, off, len, timeoutMillis);
     }
 
     private void ensureOpen() throws DeviceGoneException {
@@ -365,7 +296,7 @@ public final class UsbLink implements Link {
 
     @Override
     public int maxPacketSize() {
-        return maxPacketSize;
+        return pipe.maxPacketSize();
     }
 
     @Override
