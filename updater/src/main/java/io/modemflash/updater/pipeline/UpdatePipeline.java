@@ -366,7 +366,11 @@ public final class UpdatePipeline {
         return opt.download().withReset(true).withSkipImages(new java.util.HashSet<>(plan.skipImages()));
     }
 
+    /** A device whose id does not tell its protocol fits: the download's detection step decides. */
     private static boolean protocolFits(BootProtocol device, Protocol pkg) {
+        if (device == null) {
+            return true;
+        }
         return switch (pkg) {
             case SIERRA_QDL, GOBI_QDL -> device == BootProtocol.SIERRA_QDL;
             case SIERRA_FIREHOSE -> device == BootProtocol.SIERRA_SAHARA_FIREHOSE;
