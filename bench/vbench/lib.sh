@@ -153,16 +153,15 @@ vb_boot() {
   vb_log "guest ready in ${VB_BOOT_SECS} s ($(cat "$VB_CTL/ready"))"
 }
 
-# vb_guest_start NAME COMMAND...: starts a command in the guest (bash -c, cwd = the repository,
-# modemflash runs the host-built jar); prints its id for vb_guest_wait.
+# vb_guest_start NAME COMMAND...: starts a command in the guest (a bash script, cwd = the
+# repository, modemflash runs the host-built jar); sets VB_ID for vb_guest_wait.
 vb_guest_start() {
   local name="$1"; shift
   VB_SEQ=$((VB_SEQ + 1))
-  local id; id="$(printf '%03d-%s' "$VB_SEQ" "$name")"
-  printf '%s\n' "$*" > "$VB_CTL/$id.tmp"
-  mv "$VB_CTL/$id.tmp" "$VB_CTL/$id.cmd"
-  vb_now > "$VB_RUN/.t0-$id"
-  echo "$id"
+  VB_ID="$(printf '%03d-%s' "$VB_SEQ" "$name")"
+  printf '%s\n' "$*" > "$VB_CTL/$VB_ID.tmp"
+  mv "$VB_CTL/$VB_ID.tmp" "$VB_CTL/$VB_ID.cmd"
+  vb_now > "$VB_RUN/.t0-$VB_ID"
 }
 
 # vb_guest_wait ID [TIMEOUT_S]: waits for a started command; its output goes to the scenario's
@@ -192,8 +191,8 @@ vb_guest_wait() {
 vb_guest() {
   local name="$1" limit=600; shift
   if [ "${1:-}" = --timeout ]; then limit="$2"; shift 2; fi
-  local id; id="$(vb_guest_start "$name" "$@")"
-  vb_guest_wait "$id" "$limit"
+  vb_guest_start "$name" "$@"
+  vb_guest_wait "$VB_ID" "$limit"
 }
 
 # vb_emulator SLOT PROFILE [ARGS...]: the emulator on the host, attached to usb-redir port SLOT;
