@@ -122,14 +122,16 @@ VB_SEQ=0
 
 vb_timing() { printf '%-40s %8ss\n' "$1" "$2" >> "$VB_RUN/timings.txt"; }
 
-# vb_boot [SLOTS]: starts the guest with SLOTS usb-redir ports (default 1; sockets
-# $VB_RUN/usb0.sock ...) and waits until udevd runs and the guest agent answers.
+# vb_boot [SLOTS [QEMU ARGS...]]: starts the guest with SLOTS usb-redir ports (default 1; sockets
+# $VB_RUN/usb0.sock ...; the xhci bus is xhci.0) and waits until udevd runs and the agent answers.
 vb_boot() {
   local slots="${1:-1}" i t0 accel=tcg
+  [ $# -gt 0 ] && shift
   VB_CTL="$VB_RUN/ctl"; mkdir -p "$VB_CTL"
   [ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm:tcg
   local args=(-machine "q35,accel=$accel" -cpu max -m "${VBENCH_MEM:-2048}" -smp "${VBENCH_SMP:-2}"
-    -nographic -no-reboot -nic none -serial "file:$VB_RUN/console.log" -monitor none
+    -nographic -no-reboot -nic none -serial "file:$VB_RUN/console.log"
+    -monitor "unix:$VB_RUN/monitor.sock,server=on,wait=off"
     -kernel "$VB_KDIR/boot/vmlinuz-$VB_KVER" -initrd "$VB_INITRD"
     -append "console=ttyS0 panic=-1 loglevel=4 vb.ctl=$VB_CTL vb.top=$vb_top vb.kdir=$VB_KDIR vb.kver=$VB_KVER"
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
@@ -139,6 +141,7 @@ vb_boot() {
     args+=(-chardev "socket,id=usbredir$i,path=$VB_RUN/usb$i.sock,server=on,wait=off"
       -device "usb-redir,chardev=usbredir$i,id=redir$i,bus=xhci.0")
   done
+  args+=("$@")
   t0="$(vb_now)"
   qemu-system-x86_64 "${args[@]}" > "$VB_RUN/qemu.log" 2>&1 < /dev/null &
   VB_QEMU_PID=$!
@@ -151,6 +154,21 @@ vb_boot() {
   VB_BOOT_SECS="$(vb_secs "$t0" "$(vb_now)")"
   vb_timing "boot to ready (accel $accel)" "$VB_BOOT_SECS"
   vb_log "guest ready in ${VB_BOOT_SECS} s ($(cat "$VB_CTL/ready"))"
+}
+
+# vb_monitor COMMAND: one QEMU human-monitor command (device_del, device_add, info usb); prints its answer.
+vb_monitor() {
+  python3 - "$VB_RUN/monitor.sock" "$*" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(5)
+def until_prompt():
+    b = b""
+    while not b.endswith(b"(qemu) "):
+        b += s.recv(4096)
+    return b
+until_prompt(); s.sendall(sys.argv[2].encode() + b"\n")
+print(until_prompt().decode(errors="replace").replace("\r", "").split("\n", 1)[-1].rsplit("(qemu)", 1)[0], end="")
+PY
 }
 
 # vb_guest_start NAME COMMAND...: starts a command in the guest (a bash script, cwd = the
