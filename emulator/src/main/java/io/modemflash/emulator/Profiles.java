@@ -41,7 +41,11 @@ public final class Profiles {
         return ImageId.of(ImageId.TYPE_PRI, uniqueId, build);
     }
 
-    /** Sierra Wireless MC7455 (9x30): QMI on interface 8, firmware preference, Set Firmware ID accepted. */
+    /**
+     * Sierra Wireless MC7455 (9x30): the Sierra layout the kernel's qcserial and qmi_wwan
+     * tables expect (0 DM, 2 NMEA, 3 AT on qcserial; QMI on interface 8), firmware preference,
+     * Set Firmware ID accepted.
+     */
     public static final Profile MC7455 = new Profile("mc7455", "Sierra Wireless MC7455 (Qualcomm 9x30)",
             new Usb(0x1199, 0x9071, 0x0006, "Sierra Wireless, Incorporated",
                     "Sierra Wireless MC7455 Qualcomm\u00ae Snapdragon\u2122 X7 LTE-A", "LF72751234011017", "3.00", 5000,
@@ -99,10 +103,11 @@ public final class Profiles {
      */
     public static final Profile EDL = new Profile("edl", "Generic Qualcomm SDX55 modem (EDL updates)",
             new Usb(0x05c6, 0x90db, 0x0414, "Qualcomm, Incorporated", "SDX55-MTP _SN:5A1EE025", "5A1EE025", "3.20", 5000,
+                    // QMI on interface 2: what the kernel's qmi_wwan table expects of 05c6:90db
                     List.of(new UsbInterface(0, FF, FF, 0x30, 2, Function.DM, "option"),
                             new UsbInterface(1, FF, 0x00, 0x00, 3, Function.NMEA, "option"),
-                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.AT, "option"),
-                            new UsbInterface(4, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
+                            new UsbInterface(2, FF, FF, FF, 3, Function.QMI, "qmi_wwan"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "option"))),
             new Identity("QUALCOMM INCORPORATED", "SDX55",
                     "MPSS.HI.2.0.c3-00134-SDX55_GEN_PACK-1.335318.1",
                     null, "868394041234566", null, "01"),
