@@ -27,6 +27,10 @@ public final class Profiles {
     /** Client ids per service; real firmware has a small fixed pool, 16 is typical. */
     public static final int CLIENT_IDS = 16;
 
+    /**
+     * Vendor-specific class. Sierra parts show DM and QMI as ff/ff/ff and the NMEA and AT ports
+     * as ff/00/00 (usb-devices of an MC7455-family part).
+     */
     private static final int FF = 0xff;
 
     private static ServiceVersion sv(int service, int major, int minor) {
@@ -50,8 +54,8 @@ public final class Profiles {
             new Usb(0x1199, 0x9071, 0x0006, "Sierra Wireless, Incorporated",
                     "Sierra Wireless MC7455 Qualcomm\u00ae Snapdragon\u2122 X7 LTE-A", "LF72751234011017", "3.00", 5000,
                     List.of(new UsbInterface(0, FF, FF, FF, 2, Function.DM, "qcserial"),
-                            new UsbInterface(2, FF, FF, FF, 3, Function.NMEA, "qcserial"),
-                            new UsbInterface(3, FF, FF, FF, 3, Function.AT, "qcserial"),
+                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.NMEA, "qcserial"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "qcserial"),
                             new UsbInterface(8, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
             new Identity("Sierra Wireless, Incorporated", "MC7455",
                     "SWI9X30C_02.33.03.00 r8209 CARMD-EV-FRMWR2 2019/08/28 20:59:30",
@@ -77,8 +81,8 @@ public final class Profiles {
             new Usb(0x1199, 0x9091, 0x0006, "Sierra Wireless, Incorporated",
                     "Sierra Wireless EM7565 Qualcomm\u00ae Snapdragon\u2122 X16 LTE-A", "UF83900123451018", "3.10", 5000,
                     List.of(new UsbInterface(0, FF, FF, FF, 2, Function.DM, "qcserial"),
-                            new UsbInterface(2, FF, FF, FF, 3, Function.NMEA, "qcserial"),
-                            new UsbInterface(3, FF, FF, FF, 3, Function.AT, "qcserial"),
+                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.NMEA, "qcserial"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "qcserial"),
                             new UsbInterface(8, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
             new Identity("Sierra Wireless, Incorporated", "EM7565",
                     "SWI9X50C_01.08.04.00 dbb5b3 jenkins 2018/08/21 21:40:11",
