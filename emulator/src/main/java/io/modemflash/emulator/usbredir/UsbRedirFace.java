@@ -412,6 +412,13 @@ public final class UsbRedirFace implements UsbPort, Closeable {
         }
     }
 
+    /** The download function on the bus now, or null (tests count the ZLPs it swallowed). */
+    DownloadFunction downloadFunction() {
+        synchronized (lock) {
+            return device != null && device.function(0) instanceof DownloadFunction f ? f : null;
+        }
+    }
+
     /** The USB device on the bus now (null between enumerations). */
     public UsbDeviceModel currentDevice() {
         synchronized (lock) {
