@@ -315,3 +315,25 @@ vb_shell() {
     printf '%s\n[exit %s]\n' "$VB_OUT" "$rc"
   done
 }
+
+# ------------------------------------------------------------------ samples and storage
+
+# vb_samples: the test-vectors sample packages, written once per run under $VB_RESULTS/samples.
+vb_samples() {
+  VB_SAMPLES="$VB_RESULTS/samples"
+  [ -f "$VB_SAMPLES/.done" ] && return 0
+  java -cp "$VB_JAR" io.modemflash.vectors.samples.SamplePackages "$VB_SAMPLES" >/dev/null && touch "$VB_SAMPLES/.done"
+}
+
+# vb_storage_equals edl PACKAGE_DIR STORAGE_DIR | cwe STORAGE_DIR IMAGE...: byte-for-byte check on the host.
+vb_storage_equals() {
+  local out rc=0
+  out="$(java -cp "$VB_JAR" "$vb_here/StorageCompare.java" "$@" 2>&1)" || rc=$?
+  echo "$out" >> "$VB_RUN/storage.txt"
+  VB_OUT="$out"
+  return "$rc"
+}
+
+# vb_result_ok: the final JSON result event of $VB_OUT says ok.
+vb_result_ok() { grep '"event":"result"' <<<"$VB_OUT" | tail -1 | jq -e '.ok == true' >/dev/null 2>&1; }
+vb_result_field() { grep '"event":"result"' <<<"$VB_OUT" | tail -1 | jq -r "$1 // empty" 2>/dev/null; }
