@@ -19,6 +19,11 @@ mkdir -p /run/udev
 udevadm trigger --action=add --type=subsystems
 udevadm trigger --action=add --type=devices
 udevadm settle --timeout=60
+# a system bus, as on a real system: qmi-firmware-update refuses to run without one (its
+# ModemManager check), and modemflash asks it whether ModemManager runs
+if command -v dbus-daemon >/dev/null; then
+  mkdir -p /run/dbus && dbus-daemon --system --fork
+fi
 echo "udevd $(pidof systemd-udevd) uptime $(cut -d' ' -f1 /proc/uptime)s kernel $(uname -r)" > "$ctl/ready.tmp"
 mv "$ctl/ready.tmp" "$ctl/ready"
 
