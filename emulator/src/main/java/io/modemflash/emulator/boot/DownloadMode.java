@@ -39,13 +39,34 @@ public record DownloadMode(Kind kind, int vendorId, int productId, String manufa
     /** eMMC: 512-byte sectors, one user LUN of 16 MiB. */
     public static final BlockStorage.Geometry EMMC = new BlockStorage.Geometry("emmc", 512, List.of(32768L));
 
-    /** The EDL storage named by configure's MemoryName ("ufs" or "emmc"). */
-    public static BlockStorage.Geometry edlStorage(String memoryName) {
-        return switch (memoryName.toLowerCase(java.util.Locale.ROOT)) {
+    /**
+     * The EDL storage named by configure's MemoryName ("ufs" or "emmc"), optionally with the
+     * sector count of its first LUN ("ufs:16384" = a 64 MiB LUN 0, for benchmarks of large images).
+     */
+    public static BlockStorage.Geometry edlStorage(String spec) {
+        String[] parts = spec.split(":", 2);
+        BlockStorage.Geometry g = switch (parts[0].toLowerCase(java.util.Locale.ROOT)) {
             case "ufs" -> EDL_UFS;
             case "emmc" -> EMMC;
-            default -> throw new IllegalArgumentException("unknown EDL storage '" + memoryName + "'; known: ufs, emmc");
+            default -> throw new IllegalArgumentException("unknown EDL storage '" + spec + "'; known: ufs, emmc"
+                    + " (optionally :SECTORS of LUN 0)");
         };
+        if (parts.length == 1) {
+            return g;
+        }
+        long sectors;
+        try {
+            sectors = Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+            sectors = -1;
+        }
+        if (sectors <= 0) {
+            throw new IllegalArgumentException("EDL storage '" + spec + "': the LUN 0 sector count must be a positive"
+                    + " number");
+        }
+        List<Long> luns = new java.util.ArrayList<>(g.sectorsPerLun());
+        luns.set(0, sectors);
+        return new BlockStorage.Geometry(g.memoryName(), g.sectorSize(), luns);
     }
 
     public String usbId() {

@@ -88,7 +88,7 @@ public final class EmulateCommand implements Callable<Integer> {
 
     @Option(names = "--edl-storage", paramLabel = "TYPE", defaultValue = "ufs",
             description = "Storage of the edl profile: ufs (3 LUNs of 2048 x 4096-byte sectors, default) or emmc"
-                    + " (one LUN of 32768 x 512-byte sectors).")
+                    + " (one LUN of 32768 x 512-byte sectors); TYPE:SECTORS sizes LUN 0 (ufs:16384 = 64 MiB).")
     String edlStorage;
 
     @Mixin

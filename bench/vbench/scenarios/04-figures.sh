@@ -1,0 +1,65 @@
+# Side by side on the same emulated EDL part and the same image (VBENCH_FIG_MIB, default 64 MiB,
+# random bytes, one <program> on LUN 0 of a ufs:N emulator): modemflash download (usb4java),
+# Debian's qdl (usbfs), and the USB ceiling (UsbCeilingBench: Sahara + configure + one
+# <program>, then bare 1 MiB bulk writes of zeros). Each gets the part freshly in 05c6:9008
+# (qmicli: boot-image download mode, offline, reset). Wall time is the guest command's; the
+# transfer rate is the image bytes over the transfer phase (modemflash: its download stage;
+# qdl: its whole run, which is nearly all transfer; ceiling: writes to the final ACK).
+# Figures go to figures.txt; storage must equal the image after modemflash and after qdl.
+mib="${VBENCH_FIG_MIB:-64}"
+bytes=$((mib * 1048576)); sectors=$((bytes / 4096))
+vb_samples
+pkg="$VB_RUN/package"; mkdir -p "$pkg"
+cp "$VB_SAMPLES/edl/prog_firehose_ddr.elf" "$pkg/"
+head -c "$bytes" /dev/urandom > "$pkg/big.img"
+cat > "$pkg/rawprogram0.xml" <<XML
+<?xml version="1.0" ?>
+<data>
+  <program SECTOR_SIZE_IN_BYTES="4096" file_sector_offset="0" filename="big.img" label="bench" num_partition_sectors="$sectors" physical_partition_number="0" size_in_KB="$((bytes / 1024)).0" sparse="false" start_byte_hex="0x0" start_sector="0"/>
+</data>
+XML
+printf '<?xml version="1.0" ?>\n<patches>\n</patches>\n' > "$pkg/patch0.xml"
+
+vb_boot 1
+vb_emulator 0 edl --edl-storage "ufs:$sectors"
+vb_wait_guest node 120 '[ -e /sys/bus/usb/devices/1-1/1-1:1.2/usbmisc ] && udevadm settle -t 30' || vb_fail "no cdc-wdm for the EDL part"
+to_edl() {
+  vb_wait_guest "app-$1" 120 'ls /sys/bus/usb/devices/1-1/1-1:1.2/usbmisc/ >/dev/null 2>&1 && udevadm settle -t 30' || vb_fail "$1: the part is not in application mode"
+  vb_guest "edl-$1" 'n=/dev/$(ls /sys/bus/usb/devices/1-1/1-1:1.2/usbmisc/); qmicli -d $n --dms-set-boot-image-download-mode=boot-and-recovery && qmicli -d $n --dms-set-operating-mode=offline && { qmicli -d $n --dms-set-operating-mode=reset; true; }' \
+    || vb_fail "$1: qmicli could not send the part to EDL"
+  vb_wait_guest "9008-$1" 120 'grep -qx 9008 /sys/bus/usb/devices/1-1/idProduct 2>/dev/null && udevadm settle -t 30' || vb_fail "$1: no 05c6:9008"
+}
+fig() { printf '%-34s %s\n' "$1" "$2" | tee -a "$VB_RUN/figures.txt" >&2; }
+rate() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.1f MiB/s", b / 1048576 / s }'; }
+fig "image" "$mib MiB ($bytes bytes), emulated EDL part over usbredir, guest TCG $(nproc 2>/dev/null) host cores"
+
+to_edl ceiling
+cp="$vb_top/updater/target/modemflash.jar:$vb_top/updater/target/test-classes"
+vb_guest ceiling --timeout 1200 java -cp "$cp" io.modemflash.updater.download.UsbCeilingBench 1-1 "$pkg/prog_firehose_ddr.elf" "$bytes" \
+  && fig "usb4java ceiling" "$(grep '^ceiling:' <<<"$VB_OUT") wall ${VB_SECS} s" || vb_fail "ceiling: $VB_OUT"
+ceiling="$(grep -o 'to the ACK [0-9.]*' <<<"$VB_OUT" | awk '{print $4}')"
+
+to_edl modemflash
+rm -f "$VB_RUN/storage-0/lun0.img"
+vb_guest modemflash --timeout 1200 ./modemflash download "$pkg" --port 1-1 --json
+rc=$?; vb_expect_exit "modemflash download" 0 "$rc"
+mf_wall="$VB_SECS"
+mf_s="$(grep '"event":"result"' <<<"$VB_OUT" | jq -r '.images[] | select(.image == "big.img") | .seconds' 2>/dev/null || true)"
+echo "$VB_OUT" > "$VB_RUN/modemflash.json"
+mf_rate="$(awk -v b="$bytes" -v s="$mf_s" 'BEGIN { if (s > 0) printf "%.1f", b / 1048576 / s }')"
+fig "modemflash download (usb4java)" "$mf_rate MiB/s over the image's ${mf_s} s, wall ${mf_wall} s (JVM start included)"
+cmp -n "$bytes" "$VB_RUN/storage-0/lun0.img" "$pkg/big.img" && vb_pass "modemflash: LUN 0 equals the image" || vb_fail "modemflash: LUN 0 differs"
+
+to_edl qdl
+rm -f "$VB_RUN/storage-0/lun0.img"
+vb_guest qdl --timeout 1200 "cd $pkg && qdl --storage ufs prog_firehose_ddr.elf rawprogram0.xml patch0.xml"
+rc=$?; vb_expect_exit "qdl" 0 "$rc"
+fig "Debian qdl (usbfs)" "$(rate "$VB_SECS") over its whole run, wall ${VB_SECS} s"
+qdl_rate="$(rate "$VB_SECS" | awk '{print $1}')"
+cmp -n "$bytes" "$VB_RUN/storage-0/lun0.img" "$pkg/big.img" && vb_pass "qdl: LUN 0 equals the image" || vb_fail "qdl: LUN 0 differs"
+
+if [ -n "$ceiling" ] && [ -n "$mf_rate" ]; then
+  fig "modemflash / ceiling" "$(awk -v a="$mf_rate" -v c="$ceiling" 'BEGIN { printf "%.2f", a / c }') (goal >= 0.90)"
+  awk -v a="$mf_rate" -v c="$ceiling" 'BEGIN { exit !(a >= 0.9 * c) }' && vb_pass "modemflash >= 0.9 of the ceiling" || vb_fail "modemflash below 0.9 of the ceiling"
+  awk -v a="$mf_rate" -v q="$qdl_rate" 'BEGIN { exit !(a > q) }' && vb_pass "modemflash ahead of qdl" || vb_fail "modemflash not ahead of qdl"
+fi
