@@ -8,41 +8,64 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Is ModemManager running? It probes every new modem port, boot-mode ttys included, and
- * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked like libqmi does: a D-Bus Peer.Ping of
- * org.freedesktop.ModemManager1 on the system bus (busctl, else dbus-send); without either
- * tool, a process named ModemManager.
+ * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked of the bus itself: NameHasOwner of
+ * org.freedesktop.ModemManager1 (busctl, else dbus-send); without either tool or a bus, a
+ * process named ModemManager. Never a call addressed to ModemManager's own name (libqmi's
+ * Peer.Ping): on Debian the bus D-Bus-activates it for that call, so the check itself started
+ * ModemManager, which then probed the boot tty (seen on the virtual bench: the next download
+ * got no answer to its DLOAD SDP, and the next run found ModemManager running).
  */
 public final class ModemManagerCheck {
     private ModemManagerCheck() {
     }
 
+    static final String NAME = "org.freedesktop.ModemManager1";
+
+    /** The questions, in order of preference: each asks the bus daemon, never ModemManager. */
+    static final List<List<String>> QUERIES = List.of(
+            List.of("busctl", "--system", "--timeout=2", "call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus", "NameHasOwner", "s", NAME),
+            List.of("dbus-send", "--system", "--print-reply", "--reply-timeout=2000", "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:" + NAME));
+
     public static boolean running() {
-        Boolean viaBus = ping(List.of("busctl", "--system", "--timeout=2", "call", "org.freedesktop.ModemManager1",
-                "/org/freedesktop/ModemManager1", "org.freedesktop.DBus.Peer", "Ping"));
-        if (viaBus == null) {
-            viaBus = ping(List.of("dbus-send", "--system", "--print-reply", "--reply-timeout=2000",
-                    "--dest=org.freedesktop.ModemManager1", "/org/freedesktop/ModemManager1",
-                    "org.freedesktop.DBus.Peer.Ping"));
+        for (List<String> q : QUERIES) {
+            Boolean owned = ask(q);
+            if (owned != null) {
+                return owned;
+            }
         }
-        return viaBus != null ? viaBus : processRunning("ModemManager");
+        return processRunning("ModemManager");
     }
 
-    /** True/false from the tool's exit status; null when the tool is missing or hangs. */
-    private static Boolean ping(List<String> command) {
+    /** The answer of one tool (busctl "b true", dbus-send "boolean true"); null when it is missing, fails or hangs. */
+    private static Boolean ask(List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readNBytes(4096);
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
-            return p.exitValue() == 0;
+            return p.exitValue() == 0 ? hasOwner(new String(out, java.nio.charset.StandardCharsets.UTF_8)) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** NameHasOwner's boolean in busctl's or dbus-send's words; null when the output holds neither. */
+    static Boolean hasOwner(String output) {
+        String o = output.trim();
+        if (o.endsWith("b true") || o.endsWith("boolean true")) {
+            return true;
+        }
+        if (o.endsWith("b false") || o.endsWith("boolean false")) {
+            return false;
+        }
+        return null;
     }
 
     private static boolean processRunning(String name) {
