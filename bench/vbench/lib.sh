@@ -277,6 +277,7 @@ vb_run_one() {
   rm -rf "$VB_RUN" && mkdir -p "$VB_RUN"
   (
     trap vb_cleanup EXIT
+    trap "exit 143" TERM INT  # so that EXIT cleans up (QEMU, emulators) on a signal too
     set -euo pipefail
     VB_SCENARIO="$name"
     . "$script"

@@ -1,14 +1,16 @@
 # `modemflash update` of each profile's sample package through real re-enumeration in the
 # guest: MC7455 into boot-and-hold 1199:9070 over the qcserial tty (Sierra QDL), EM7565 into
 # 1199:9090 (Sahara command mode + Firehose, claimed over USB), the EDL part into 05c6:9008
-# (Sahara programmer upload + Firehose over usb4java, qcserial detached); with a boot-and-hold
-# option of the emulator, also the MC7455 staying 1199:9071 with one ff/ff/ff interface.
+# (Sahara programmer upload + Firehose over usb4java, qcserial detached); then the MC7455
+# staying 1199:9071 in boot-and-hold with one ff/ff/ff interface (emulate --boot-id app).
 # Storage equals the package byte for byte; the modem comes back on the new firmware.
 vb_samples
 vb_boot 3
-vb_emulator 0 mc7455
-vb_emulator 1 em7565
-vb_emulator 2 edl
+# strict-echo: a boot target answers bytes of its own coming back (a tty in cooked mode) as a
+# strict boot ROM would, with an error
+vb_emulator 0 mc7455 --fault strict-echo
+vb_emulator 1 em7565 --fault strict-echo
+vb_emulator 2 edl --fault strict-echo
 vb_wait_guest nodes 120 '[ $(ls /sys/class/usbmisc 2>/dev/null | grep -c cdc-wdm) -ge 3 ] && udevadm settle -t 30' \
   || vb_fail "three cdc-wdm nodes did not appear"
 
@@ -38,17 +40,17 @@ update edl 2 "$VB_SAMPLES/edl"
 vb_storage_equals edl "$VB_SAMPLES/edl" "$VB_RUN/storage-2" \
   && vb_pass "edl storage equals ExpectedStorage" || vb_fail "edl storage: $VB_OUT"
 
-# MC7455 that keeps its application id in boot-and-hold: the emulator's option, when it has one
-hold_opt="$(java -jar "$VB_JAR" emulate --help 2>&1 | grep -oE -- '--boot-and-hold[a-z-]*' | head -1 || true)"
-if [ -n "$hold_opt" ]; then
-  vb_emulator_stop 0
-  rm -rf "$VB_RUN/storage-0"
-  vb_emulator 0 mc7455 "$hold_opt"
-  vb_wait_guest replug 120 '[ -e /sys/bus/usb/devices/1-1/1-1:1.8/usbmisc ] && udevadm settle -t 30' || vb_fail "mc7455 did not come back"
-  update mc7455-9071 0 "$VB_SAMPLES/mc7455"
-  grep -q '"usb_id":"1199:9071","mode":"download"\|1199:9071.*download' <<<"$VB_OUT" && vb_pass "mc7455 seen in download mode as 1199:9071" || vb_fail "mc7455 never seen in download mode as 1199:9071"
-  vb_storage_equals cwe "$VB_RUN/storage-0" "$VB_SAMPLES/mc7455/SWI9X30C_02.38.00.00_GENERIC_002.079_000.spk" \
-    && vb_pass "mc7455 (9071) storage equals the package" || vb_fail "mc7455 (9071) storage: $VB_OUT"
-else
-  vb_fail "the emulator has no boot-and-hold option keeping the application id yet (usbredir milestone): 1199:9071 not run"
-fi
+# MC7455 that keeps its application id in boot-and-hold (emulate --boot-id app)
+vb_emulator_stop 0
+rm -rf "$VB_RUN/storage-0"
+vb_emulator 0 mc7455 --boot-id app --fault strict-echo
+vb_wait_guest replug 120 '[ -e /sys/bus/usb/devices/1-1/1-1:1.8/usbmisc ] && udevadm settle -t 30' || vb_fail "mc7455 did not come back"
+update mc7455-9071 0 "$VB_SAMPLES/mc7455"
+grep '"stage":"await-download-device"' <<<"$VB_OUT" | grep -q '"usb_id":"1199:9071","mode":"download"' \
+  && vb_pass "mc7455 found in download mode as 1199:9071" || vb_fail "mc7455 not found in download mode as 1199:9071"
+vb_storage_equals cwe "$VB_RUN/storage-0" "$VB_SAMPLES/mc7455/SWI9X30C_02.38.00.00_GENERIC_002.079_000.spk" \
+  && vb_pass "mc7455 (9071) storage equals the package" || vb_fail "mc7455 (9071) storage: $VB_OUT"
+
+# no device byte echoed back by a tty in any of these runs (the emulator notices and logs it)
+if grep -q "echoed the device's own output" "$VB_RUN"/emulator-*.log; then vb_fail "a device saw its own bytes echoed: $(grep -h "echoed the device's own output" "$VB_RUN"/emulator-*.log | head -3)"
+else vb_pass "no device saw its bytes echoed"; fi

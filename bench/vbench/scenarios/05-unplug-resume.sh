@@ -1,14 +1,14 @@
-# Unplug mid-download: the emulator drops off the bus (a real usbredir device_disconnect) once
-# part of the image arrived and comes back in download mode (--fault disconnect:download:N,
-# as a modem replugged while held in boot mode). The interrupted update exits 10 saying the
+# Unplug mid-download: once part of the image arrived the emulator is pulled off the bus (a
+# real usbredir device_disconnect) and plugged back 2 s later in download mode
+# (--fault unplug:download:N:2, the emulator's unplug control). The interrupted update exits 10 saying the
 # device disconnected during download and that the same command continues; the same command
 # run again (its -d node is gone: the journal's USB port leads to the device) completes,
 # storage equals the package and the modem comes back verified. MC7455 (QDL on the tty) and
 # the EDL part (Firehose over USB).
 vb_samples
 vb_boot 2
-vb_emulator 0 mc7455 --fault disconnect:download:100000
-vb_emulator 1 edl --fault disconnect:download:300000
+vb_emulator 0 mc7455 --fault unplug:download:100000:2
+vb_emulator 1 edl --fault unplug:download:300000:2
 vb_wait_guest nodes 120 '[ $(ls /sys/class/usbmisc 2>/dev/null | grep -c cdc-wdm) -ge 2 ] && udevadm settle -t 30' \
   || vb_fail "two cdc-wdm nodes did not appear"
 node_of() { vb_guest "node-$1" "ls /sys/bus/usb/devices/1-$1/*/usbmisc/"; echo "/dev/$(tail -1 <<<"$VB_OUT")"; }
