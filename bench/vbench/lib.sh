@@ -370,6 +370,9 @@ vb_storage_equals() {
   return "$rc"
 }
 
+# Updates in the guest pass --timeout plan=120: the plan stage's 10 s limit (no device I/O,
+# cold JIT) was overrun once (10.6 s) in a TCG guest on a loaded machine.
+
 # vb_result_ok: the final JSON result event of $VB_OUT says ok.
 vb_result_ok() { grep '"event":"result"' <<<"$VB_OUT" | tail -1 | jq -e '.ok == true' >/dev/null 2>&1; }
 vb_result_field() { grep '"event":"result"' <<<"$VB_OUT" | tail -1 | jq -r "$1 // empty" 2>/dev/null; }

@@ -20,7 +20,7 @@ node_of() { vb_guest "node-$1" "ls /sys/bus/usb/devices/1-$1/*/usbmisc/"; echo "
 update() {  # update NAME SLOT PACKAGE: one update in the guest; its output in $VB_OUT
   local name="$1" slot="$2" pkg="$3" node
   node="$(node_of $((slot + 1)))"
-  vb_guest "update-$name" --timeout 900 ./modemflash update "$pkg" -d "$node" --json
+  vb_guest "update-$name" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120
   local rc=$?
   vb_expect_exit "update $name ($node, $(basename "$pkg"))" 0 "$rc"
   if vb_result_ok; then vb_pass "$name: result ok, stage $(vb_result_field .stage)"; else vb_fail "$name: result not ok: $(grep '"event":"result"' <<<"$VB_OUT" | tail -1)"; fi

@@ -16,7 +16,7 @@ node_of() { vb_guest "node-$1" "ls /sys/bus/usb/devices/1-$1/*/usbmisc/"; echo "
 resume() {  # resume NAME SLOT PACKAGE
   local name="$1" slot="$2" pkg="$3" node rc
   node="$(node_of $((slot + 1)))"
-  rc=0; vb_guest "$name-interrupted" --timeout 900 ./modemflash update "$pkg" -d "$node" --json || rc=$?
+  rc=0; vb_guest "$name-interrupted" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120 || rc=$?
   vb_expect_exit "$name: the interrupted update" 10 "$rc"
   msg="$(vb_result_field .message)"
   if vb_contains "$msg" "disconnected during download" && vb_contains "$msg" "same command"; then
@@ -24,7 +24,7 @@ resume() {  # resume NAME SLOT PACKAGE
   else
     vb_fail "$name: message '$msg' does not say the device disconnected during download and that the same command continues"
   fi
-  rc=0; vb_guest "$name-again" --timeout 900 ./modemflash update "$pkg" -d "$node" --json || rc=$?
+  rc=0; vb_guest "$name-again" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120 || rc=$?
   vb_expect_exit "$name: the same command again" 0 "$rc"
   vb_result_ok && vb_pass "$name: result ok" || vb_fail "$name: $(grep '"event":"result"' <<<"$VB_OUT" | tail -1)"
   grep -q '"stage":"verify","ok":true' <<<"$VB_OUT" && vb_pass "$name: verified" || vb_fail "$name: not verified"

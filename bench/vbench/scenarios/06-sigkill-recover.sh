@@ -16,12 +16,12 @@ recover() {  # recover NAME SLOT PACKAGE
   node="$(node_of $((slot + 1)))"
   # the JVM runs in the background of one guest command: it is killed with SIGKILL as soon as
   # its JSON says an image transfer is under way (the first progress event)
-  rc=0; vb_guest "$name-killed" --timeout 900 "./modemflash update $pkg -d $node --json > /tmp/$name.json 2>&1 &
+  rc=0; vb_guest "$name-killed" --timeout 900 "./modemflash update $pkg -d $node --json --timeout plan=120 > /tmp/$name.json 2>&1 &
     pid=\$!
     for i in \$(seq 3000); do grep -q '\"event\":\"progress\"\|\"what\":\"started\"' /tmp/$name.json && break; sleep 0.1; done
     kill -KILL \$pid; wait \$pid; echo \"exit \$?\"; cat /tmp/$name.json" || rc=$?
   vb_contains "$VB_OUT" "exit 137" && vb_pass "$name: killed mid-transfer" || vb_fail "$name: not killed mid-transfer: $VB_OUT"
-  rc=0; vb_guest "$name-again" --timeout 900 ./modemflash update "$pkg" -d "$node" --json || rc=$?
+  rc=0; vb_guest "$name-again" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120 || rc=$?
   vb_expect_exit "$name: the same command after SIGKILL" 0 "$rc"
   vb_result_ok && vb_pass "$name: result ok" || vb_fail "$name: $(grep '"event":"result"' <<<"$VB_OUT" | tail -1)"
   grep -q '"stage":"verify","ok":true' <<<"$VB_OUT" && vb_pass "$name: verified" || vb_fail "$name: not verified"
