@@ -156,7 +156,9 @@ final class FirehoseTarget {
     private void configure(FirehoseElement c) throws IOException, BootExit, Refused {
         configures++;
         String mem = c.attr("MemoryName");
-        if (mem == null || !mem.equalsIgnoreCase(config.memoryName())) {
+        // Sierra's built-in programmer knows its NAND and takes whatever the host names
+        // (qmi-firmware-update sends eMMC to real EM7565s); an EDL programmer is told its storage
+        if (!config.cwe() && (mem == null || !mem.equalsIgnoreCase(config.memoryName()))) {
             throw new Refused("Failed to initialize storage: this target has " + config.memoryName().toUpperCase(Locale.ROOT)
                     + ", not " + mem);
         }

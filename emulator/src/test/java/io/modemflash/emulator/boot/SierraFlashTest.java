@@ -92,6 +92,25 @@ public class SierraFlashTest {
     }
 
     @Test
+    void sierraBuiltInProgrammerTakesAConfigureNamingAnotherMemory(@TempDir Path storage) throws Exception {
+        // qmi-firmware-update configures a 9x50 with MemoryName="eMMC" and flashes real EM7565s;
+        // the emulator refused it ("this target has NAND, not eMMC"), stricter than the device
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, storage)) {
+            BootHost.requestSierra(modem, EM7565_FIRMWARE, EM7565_CONFIG, EM7565_CARRIER);
+            Link link = modem.awaitDownloadMode(WAIT);
+            SaharaSession s = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
+            s.awaitHello();
+            s.sierraSwitchToFirehose();
+            FirehoseSession fh = new FirehoseSession(link, FirehoseSession.Options.DEFAULTS, s.takeBuffered());
+            fh.nop("ping");
+            FirehoseSession.Configuration c = fh.configure("eMMC", false);
+            assertEquals(8192, c.maxPayloadToTarget(), "NAKed once for the payload size, then ACKed");
+            assertEquals("NAND", c.memoryName().toUpperCase(java.util.Locale.ROOT), "it says what it has");
+            fh.power("reset", 0);
+        }
+    }
+
+    @Test
     void em7565TakesBothCweFilesOverSierraFirehose(@TempDir Path storage) throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, storage)) {
             BootHost.requestSierra(modem, EM7565_FIRMWARE, EM7565_CONFIG, EM7565_CARRIER);
