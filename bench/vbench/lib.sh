@@ -145,7 +145,7 @@ vb_boot() {
   t0="$(vb_now)"
   qemu-system-x86_64 "${args[@]}" > "$VB_RUN/qemu.log" 2>&1 < /dev/null &
   VB_QEMU_PID=$!
-  local limit="${VBENCH_BOOT_TIMEOUT:-180}" waited=0
+  local limit="${VBENCH_BOOT_TIMEOUT:-600}" waited=0
   while [ ! -f "$VB_CTL/ready" ]; do
     kill -0 "$VB_QEMU_PID" 2>/dev/null || { tail -20 "$VB_RUN/console.log" >&2; cat "$VB_RUN/qemu.log" >&2; vb_die "QEMU exited during boot"; }
     [ "$waited" -ge $((limit * 5)) ] && { tail -20 "$VB_RUN/console.log" >&2; vb_die "the guest was not ready within ${limit} s"; }
