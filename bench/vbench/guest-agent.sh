@@ -12,7 +12,8 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs -o mode=755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# no tmpfs over /tmp: the overlay's upper layer already takes writes, and a checkout or the
+# command channel under the host's /tmp (a CI clone in /tmp) must stay visible
 hostname vbench
 mkdir -p /run/udev
 /lib/systemd/systemd-udevd --daemon
