@@ -13,6 +13,8 @@ vb_samples
 pkg="$VB_RUN/package"; mkdir -p "$pkg"
 cp "$VB_SAMPLES/edl/prog_firehose_ddr.elf" "$pkg/"
 head -c "$bytes" /dev/urandom > "$pkg/big.img"
+# qdl gets the same layout with other random bytes: the LUN after it proves qdl wrote it
+pkg2="$VB_RUN/package-qdl"; mkdir -p "$pkg2"; head -c "$bytes" /dev/urandom > "$pkg2/big.img"
 cat > "$pkg/rawprogram0.xml" <<XML
 <?xml version="1.0" ?>
 <data>
@@ -20,6 +22,7 @@ cat > "$pkg/rawprogram0.xml" <<XML
 </data>
 XML
 printf '<?xml version="1.0" ?>\n<patches>\n</patches>\n' > "$pkg/patch0.xml"
+cp "$pkg/prog_firehose_ddr.elf" "$pkg/rawprogram0.xml" "$pkg/patch0.xml" "$pkg2/"
 
 vb_boot 1
 vb_emulator 0 edl --edl-storage "ufs:$sectors"
@@ -34,6 +37,8 @@ fig() { printf '%-34s %s\n' "$1" "$2" | tee -a "$VB_RUN/figures.txt" >&2; }
 rate() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.1f MiB/s", b / 1048576 / s }'; }
 fig "image" "$mib MiB ($bytes bytes), emulated EDL part over usbredir, guest TCG $(nproc 2>/dev/null) host cores"
 
+# both tools read the image from the guest's RAM (the overlay's tmpfs), not over 9p
+vb_guest copy "mkdir -p /tmp/fig && cp -r $pkg /tmp/fig/mf && cp -r $pkg2 /tmp/fig/qdl" || vb_fail "copy into the guest: $VB_OUT"
 to_edl ceiling
 cp="$vb_top/updater/target/modemflash.jar:$vb_top/updater/target/test-classes"
 vb_guest ceiling --timeout 1200 java -cp "$cp" io.modemflash.updater.download.UsbCeilingBench 1-1 "$pkg/prog_firehose_ddr.elf" "$bytes" \
@@ -41,8 +46,7 @@ vb_guest ceiling --timeout 1200 java -cp "$cp" io.modemflash.updater.download.Us
 ceiling="$(grep -o 'to the ACK [0-9.]*' <<<"$VB_OUT" | awk '{print $4}')"
 
 to_edl modemflash
-rm -f "$VB_RUN/storage-0/lun0.img"
-vb_guest modemflash --timeout 1200 ./modemflash download "$pkg" --port 1-1 --json
+vb_guest modemflash --timeout 1200 ./modemflash download /tmp/fig/mf --port 1-1 --json
 rc=$?; vb_expect_exit "modemflash download" 0 "$rc"
 mf_wall="$VB_SECS"
 mf_s="$(grep '"event":"result"' <<<"$VB_OUT" | jq -r '.images[] | select(.image == "big.img") | .seconds' 2>/dev/null || true)"
@@ -52,12 +56,11 @@ fig "modemflash download (usb4java)" "$mf_rate MiB/s over the image's ${mf_s} s,
 cmp -n "$bytes" "$VB_RUN/storage-0/lun0.img" "$pkg/big.img" && vb_pass "modemflash: LUN 0 equals the image" || vb_fail "modemflash: LUN 0 differs"
 
 to_edl qdl
-rm -f "$VB_RUN/storage-0/lun0.img"
-vb_guest qdl --timeout 1200 "cd $pkg && qdl --storage ufs prog_firehose_ddr.elf rawprogram0.xml patch0.xml"
+vb_guest qdl --timeout 1200 "cd /tmp/fig/qdl && qdl --storage ufs prog_firehose_ddr.elf rawprogram0.xml patch0.xml"
 rc=$?; vb_expect_exit "qdl" 0 "$rc"
 fig "Debian qdl (usbfs)" "$(rate "$VB_SECS") over its whole run, wall ${VB_SECS} s"
 qdl_rate="$(rate "$VB_SECS" | awk '{print $1}')"
-cmp -n "$bytes" "$VB_RUN/storage-0/lun0.img" "$pkg/big.img" && vb_pass "qdl: LUN 0 equals the image" || vb_fail "qdl: LUN 0 differs"
+cmp -n "$bytes" "$VB_RUN/storage-0/lun0.img" "$pkg2/big.img" && vb_pass "qdl: LUN 0 equals its image" || vb_fail "qdl: LUN 0 differs"
 
 # a benchmark, not a timed test: the goals are reported, only the storage checks above decide
 if [ -n "$ceiling" ] && [ -n "$mf_rate" ]; then
