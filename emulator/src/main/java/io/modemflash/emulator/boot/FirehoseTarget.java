@@ -164,6 +164,10 @@ final class FirehoseTarget {
         }
         long asked = number(c, "MaxPayloadSizeToTargetInBytes");
         if (asked > config.maxPayload() || (config.nakFirstConfigure() && configures == 1)) {
+            // the NAK is about the payload only: the storage is initialised with the target's
+            // own size (qmi-firmware-update goes on with 8192 without configuring again)
+            payload = config.maxPayload();
+            configured = true;
             log("ERROR: Host's payload to target size is too large");
             respond("NAK", configureAttrs(config.maxPayload()));
             return;

@@ -103,9 +103,12 @@ public class SierraFlashTest {
             s.sierraSwitchToFirehose();
             FirehoseSession fh = new FirehoseSession(link, FirehoseSession.Options.DEFAULTS, s.takeBuffered());
             fh.nop("ping");
-            FirehoseSession.Configuration c = fh.configure("eMMC", false);
-            assertEquals(8192, c.maxPayloadToTarget(), "NAKed once for the payload size, then ACKed");
-            assertEquals("NAND", c.memoryName().toUpperCase(java.util.Locale.ROOT), "it says what it has");
+            // one configure, NAKed for its payload size only: storage commands work after it
+            FirehoseSession.Reply nak = fh.exchange("configure", java.util.Map.of("MemoryName", "eMMC",
+                    "MaxPayloadSizeToTargetInBytes", "1048576"), 5_000);
+            assertFalse(nak.response().isAck());
+            assertEquals("8192", nak.response().attr("MaxPayloadSizeToTargetInBytes"));
+            assertEquals(4096, fh.getStorageInfo(0).sectorSize(), "storage initialised by the NAKed configure");
             fh.power("reset", 0);
         }
     }
