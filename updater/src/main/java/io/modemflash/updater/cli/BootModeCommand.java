@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.updater.discovery.Device;
@@ -53,9 +56,9 @@ public final class BootModeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         DeviceScanner scanner = rootOptions.scanner();
-        Device d = scanner.find(device).orElseThrow(() -> new CliFailure(ExitCode.DEVICE_NOT_FOUND,
+        Device d = scanner.find(device).orElseThrow(() -> new Failure(ExitCode.DEVICE_NOT_FOUND,
                 "no modem at " + device + " (see 'modemflash devices')"));
         if (d.inDownloadMode()) {
             out.text(d.port() + ": already in download mode (" + d.vidPid() + ")");

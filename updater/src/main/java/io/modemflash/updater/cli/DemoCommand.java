@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.images.archive.FileTrees;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -50,9 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             profile = Profiles.byName(profileName);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+            throw new Failure(ExitCode.USAGE, e.getMessage());
         }
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         Path work = Files.createTempDirectory("modemflash-demo-");
         try {
             Path pkg = samplePackage(profile, work.resolve("package"));
@@ -119,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
             case "mc7455" -> SamplePackages.mc7455(dir);
             case "em7565" -> SamplePackages.em7565(dir);
             case "edl" -> SamplePackages.edl(dir);
-            default -> throw new CliFailure(ExitCode.USAGE, "no sample package for profile " + profile.name());
+            default -> throw new Failure(ExitCode.USAGE, "no sample package for profile " + profile.name());
         };
     }
 
@@ -138,11 +141,11 @@ public final class DemoCommand implements Callable<Integer> {
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
             Path file = storage.resolve(e.getKey());
             if (!Files.isRegularFile(file)) {
-                throw new CliFailure(ExitCode.VERIFY_MISMATCH, "demo: the emulated modem has no " + file);
+                throw new Failure(ExitCode.VERIFY_MISMATCH, "demo: the emulated modem has no " + file);
             }
             long at = Arrays.mismatch(Files.readAllBytes(file), e.getValue());
             if (at >= 0) {
-                throw new CliFailure(ExitCode.VERIFY_MISMATCH, "demo: " + file + " differs from the package at byte " + at);
+                throw new Failure(ExitCode.VERIFY_MISMATCH, "demo: " + file + " differs from the package at byte " + at);
             }
             compared += e.getValue().length;
         }

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.images.FirmwarePackage;
@@ -77,7 +79,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(options);
+        Output out = options.output();
         // before anything is read: a boot port ModemManager probed may have lost its HELLO already
         modemManager.check(out, device.realDevice(), ignoreModemManager, ModemManagerCheck.downloadAdvice(false),
                 ModemManagerCheck.downloadAdvice(true));

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.NoMatchingDeviceException;
 import io.modemflash.qdl.link.TracingLink;
@@ -38,7 +41,7 @@ public final class DownloadDeviceOptions {
     /** Opens the link; with -v every transfer is traced in hex on stderr. */
     public Link open(Output out) throws IOException {
         if (tty != null && (port != null || serial != null)) {
-            throw new CliFailure(ExitCode.USAGE, "--tty cannot be combined with --port or --serial");
+            throw new Failure(ExitCode.USAGE, "--tty cannot be combined with --port or --serial");
         }
         Link link;
         if (tty != null) {

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -125,9 +128,9 @@ public final class EmulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         if (port != PtyFace.ANY_PORT && (port < 1 || port > SharedTree.PORTS)) {
-            throw new CliFailure(ExitCode.USAGE, "--port " + port + ": the emulated root hub has ports 1-"
+            throw new Failure(ExitCode.USAGE, "--port " + port + ": the emulated root hub has ports 1-"
                     + SharedTree.PORTS);
         }
         Profile p;
@@ -139,9 +142,9 @@ public final class EmulateCommand implements Callable<Integer> {
             modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(),
                     DownloadMode.edlStorage(edlStorage));
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+            throw new Failure(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
-            throw new CliFailure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
+            throw new Failure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
         boolean tempDir = dir == null;
         Path where = tempDir ? Files.createTempDirectory("modemflash-emulator-") : dir.toAbsolutePath();
@@ -150,7 +153,7 @@ public final class EmulateCommand implements Callable<Integer> {
             face = modem.publishPty(where, port);
         } catch (IOException e) {
             closeQuietly(modem);
-            throw new CliFailure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
+            throw new Failure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
         }
         modem.onEvent(e -> {
             out.trace("emulator: " + e);
@@ -212,7 +215,7 @@ public final class EmulateCommand implements Callable<Integer> {
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = face.failure();
             if (failure != null) {
-                throw new CliFailure(ExitCode.INTERNAL, "emulator stopped serving " + face.qmiDevice() + ": "
+                throw new Failure(ExitCode.INTERNAL, "emulator stopped serving " + face.qmiDevice() + ": "
                         + failure.getMessage(), failure);
             }
         }

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qmi.client.DmsClient;
 import io.modemflash.qmi.client.QmiDevice;
 import io.modemflash.qmi.client.QmiDeviceOptions;
@@ -46,7 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         // No CTL Sync: it would drop every client id on the modem, ModemManager's included.
         // The port is proved with Get Version Info instead.
         QmiDeviceOptions options = QmiDeviceOptions.defaults()

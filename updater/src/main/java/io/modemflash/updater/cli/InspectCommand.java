@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.images.BadPackageException;
@@ -40,7 +42,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(options);
+        Output out = options.output();
         try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
             ObjectNode event = describe(pkg);
             out.emit(event);

@@ -1,5 +1,9 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.images.FirmwarePackage;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
@@ -101,7 +105,7 @@ public final class UpdateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         UpdateOptions opt = options();
         DeviceScanner scanner = rootOptions.scanner();
         List<Device> targets = targets(scanner);
@@ -182,9 +186,9 @@ public final class UpdateCommand implements Callable<Integer> {
 
     /** Like any stage's failure: a failed stage-end, and a result naming the stage. */
     private static int inspectFailed(Output out, Exception e) {
-        ExitCode code = ExitCodes.classify(e);
+        ExitCode code = Failures.classify(e);
         String error = code.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String message = ExitCodes.message(e);
+        String message = Failures.message(e);
         out.event("stage-end", Map.of("stage", Stage.INSPECT.label(), "ok", false, "error", error,
                 "message", message));
         out.event("result", Map.of("ok", false, "exit_code", code.code, "error", error, "message", message,
@@ -200,10 +204,10 @@ public final class UpdateCommand implements Callable<Integer> {
             try {
                 s = Stage.byLabel(e.getKey());
             } catch (IllegalArgumentException ex) {
-                throw new CliFailure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
+                throw new Failure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
             }
             if (e.getValue() <= 0) {
-                throw new CliFailure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
+                throw new Failure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
                         + ": a stage needs at least 1 second");
             }
             t.put(s, Duration.ofSeconds(e.getValue()));
@@ -219,13 +223,13 @@ public final class UpdateCommand implements Callable<Integer> {
 
     private List<Device> targets(DeviceScanner scanner) {
         if (all && !devices.isEmpty()) {
-            throw new CliFailure(ExitCode.USAGE, "give either -d DEV or --all, not both");
+            throw new Failure(ExitCode.USAGE, "give either -d DEV or --all, not both");
         }
         List<Device> found = new ArrayList<>();
         if (all) {
             found.addAll(scanner.scan());
             if (found.isEmpty()) {
-                throw new CliFailure(ExitCode.DEVICE_NOT_FOUND, "--all: no modem found in " + scanner.roots().sys());
+                throw new Failure(ExitCode.DEVICE_NOT_FOUND, "--all: no modem found in " + scanner.roots().sys());
             }
             return found;
         }
@@ -235,11 +239,11 @@ public final class UpdateCommand implements Callable<Integer> {
                 return every;
             }
             throw every.isEmpty()
-                    ? new CliFailure(ExitCode.DEVICE_NOT_FOUND, "no modem found (see 'modemflash devices')")
-                    : new CliFailure(ExitCode.USAGE, every.size() + " modems found: name one with -d DEV or use --all");
+                    ? new Failure(ExitCode.DEVICE_NOT_FOUND, "no modem found (see 'modemflash devices')")
+                    : new Failure(ExitCode.USAGE, every.size() + " modems found: name one with -d DEV or use --all");
         }
         for (String spec : devices) {
-            Device d = scanner.find(spec).orElseThrow(() -> new CliFailure(ExitCode.DEVICE_NOT_FOUND,
+            Device d = scanner.find(spec).orElseThrow(() -> new Failure(ExitCode.DEVICE_NOT_FOUND,
                     "no modem at " + spec + " (see 'modemflash devices')"));
             if (found.stream().noneMatch(x -> x.port().equals(d.port()))) {
                 found.add(d);

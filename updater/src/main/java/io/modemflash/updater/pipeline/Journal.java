@@ -2,7 +2,7 @@ package io.modemflash.updater.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

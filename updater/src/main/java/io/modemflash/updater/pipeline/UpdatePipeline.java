@@ -19,10 +19,10 @@ import io.modemflash.qmi.client.QmiDeviceOptions;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.qmi.prep.ModemIdentity;
-import io.modemflash.updater.cli.CliFailure;
-import io.modemflash.updater.cli.ExitCode;
-import io.modemflash.updater.cli.ExitCodes;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.PortWatcher;
@@ -248,7 +248,7 @@ public final class UpdatePipeline {
                 }
             }
             ExitCode code = classify(t);
-            String message = ExitCodes.message(t);
+            String message = Failures.message(t);
             if (code == ExitCode.DEVICE_GONE && stage != null) {
                 // the link's own words ("closed", EIO) do not say what happened, nor that a rerun continues
                 message = "the device disconnected during " + stage.label() + " (" + message
@@ -270,7 +270,7 @@ public final class UpdatePipeline {
 
     private ModemIdentity probe(Device device) throws Exception {
         if (device.qmiNode() == null) {
-            throw new CliFailure(ExitCode.DEVICE_NOT_FOUND, "the modem on USB port " + device.port()
+            throw new Failure(ExitCode.DEVICE_NOT_FOUND, "the modem on USB port " + device.port()
                     + " has no QMI port (no cdc-wdm node bound to qmi_wwan)");
         }
         // read-only: never Sync (it would drop the client ids of everyone sharing the port)
@@ -310,7 +310,7 @@ public final class UpdatePipeline {
                 throw new Misfit(misfit);
             }
             if (!opt.force()) {
-                throw new CliFailure(ExitCode.WRONG_DEVICE, misfit + " (--force flashes it anyway)");
+                throw new Failure(ExitCode.WRONG_DEVICE, misfit + " (--force flashes it anyway)");
             }
             warnings.add(misfit + "; flashing anyway (--force)");
         }
@@ -398,7 +398,7 @@ public final class UpdatePipeline {
 
     private void compatible(Device dl) {
         if (!protocolFits(dl.protocol(), pkg.protocol()) && !opt.force()) {
-            throw new CliFailure(ExitCode.WRONG_DEVICE, "the modem came back in download mode as " + dl.vidPid()
+            throw new Failure(ExitCode.WRONG_DEVICE, "the modem came back in download mode as " + dl.vidPid()
                     + ", which does not speak " + pkg.protocol().label + " (--force tries anyway)");
         }
     }
@@ -491,7 +491,7 @@ public final class UpdatePipeline {
                 Thread.sleep(opt.modemRetryInterval().toMillis());
             }
         }
-        throw new CliFailure(ExitCode.TIMEOUT, "the modem is back on USB port " + app.port() + " but its QMI port "
+        throw new Failure(ExitCode.TIMEOUT, "the modem is back on USB port " + app.port() + " but its QMI port "
                 + app.qmiNode() + " did not answer within the stage's " + seconds(opt.timeout(Stage.AWAIT_MODEM))
                 + " (" + opt.modemRetries() + " attempts at most"
                 + (last == null ? "" : "; last: " + last.getMessage()) + ")");
@@ -513,7 +513,7 @@ public final class UpdatePipeline {
                     : t.firmwareVersion();
             String got = sierra ? now.firmwareVersion() + " / " + now.configVersion() + " / " + now.carrier()
                     : now.revision();
-            throw new CliFailure(ExitCode.VERIFY_MISMATCH, "the modem runs " + got + ", not the planned " + want);
+            throw new Failure(ExitCode.VERIFY_MISMATCH, "the modem runs " + got + ", not the planned " + want);
         }
         if (sierra && now.firmwarePreference() != null && now.firmwarePreference().stream()
                 .noneMatch(i -> i.buildId().startsWith(t.firmwareVersion()))) {
@@ -588,8 +588,8 @@ public final class UpdatePipeline {
             if (expired == null) {
                 return e;
             }
-            return new CliFailure(ExitCode.TIMEOUT, "stage " + expired.label() + " did not finish within "
-                    + seconds(opt.timeout(expired)) + " (" + ExitCodes.message(e) + ")", e);
+            return new Failure(ExitCode.TIMEOUT, "stage " + expired.label() + " did not finish within "
+                    + seconds(opt.timeout(expired)) + " (" + Failures.message(e) + ")", e);
         }
 
         @Override
@@ -602,7 +602,7 @@ public final class UpdatePipeline {
     private void withinLimit(Stage s) {
         Duration took = Duration.ofNanos(System.nanoTime() - stageStarted);
         if (took.compareTo(opt.timeout(s)) > 0) {
-            throw new CliFailure(ExitCode.TIMEOUT, "stage " + s.label() + " took " + seconds(took)
+            throw new Failure(ExitCode.TIMEOUT, "stage " + s.label() + " took " + seconds(took)
                     + ", over its limit of " + seconds(opt.timeout(s)));
         }
     }
@@ -617,11 +617,11 @@ public final class UpdatePipeline {
             if (c instanceof WrongDeviceException) {
                 return ExitCode.WRONG_DEVICE;
             }
-            if (c instanceof CliFailure) {
+            if (c instanceof Failure) {
                 break;
             }
         }
-        return ExitCodes.classify(t);
+        return Failures.classify(t);
     }
 
     private static Map<String, Object> withMode(Map<String, Object> fields, Device d) {

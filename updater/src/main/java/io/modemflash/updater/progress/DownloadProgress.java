@@ -3,7 +3,7 @@ package io.modemflash.updater.progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.qdl.download.DownloadListener;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 
 import java.io.IOException;
 import java.io.PrintStream;

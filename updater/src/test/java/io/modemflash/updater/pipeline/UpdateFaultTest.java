@@ -6,7 +6,7 @@ import io.modemflash.emulator.Profiles;
 import io.modemflash.images.FirmwarePackage;
 import io.modemflash.images.Limits;
 import io.modemflash.images.PackageImage;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.ExitCode;
 import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
 import org.junit.jupiter.api.BeforeAll;

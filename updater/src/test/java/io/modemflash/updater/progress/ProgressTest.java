@@ -2,7 +2,7 @@ package io.modemflash.updater.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.qdl.download.DownloadEvent;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
