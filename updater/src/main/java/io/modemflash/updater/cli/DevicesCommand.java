@@ -33,7 +33,7 @@ public final class DevicesCommand implements Callable<Integer> {
         if (devices.isEmpty()) {
             out.note("no modem found (looked in " + rootOptions.roots().sys() + ")");
         }
-        out.event("result", Map.of("ok", true, "devices", devices.size()));
+        out.result(ExitCode.OK, null, Map.of("devices", devices.size()));
         return ExitCode.OK.code;
     }
 

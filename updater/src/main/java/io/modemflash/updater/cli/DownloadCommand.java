@@ -94,7 +94,7 @@ public final class DownloadCommand implements Callable<Integer> {
                             : memory.toLowerCase(Locale.ROOT))
                     .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip));
             DownloadResult r;
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "download " + packagePath)) {
                 out.note("device: " + link.describe());
                 r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
             }

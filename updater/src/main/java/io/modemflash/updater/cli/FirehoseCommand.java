@@ -75,7 +75,7 @@ public final class FirehoseCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             out = options.output();
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "firehose " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))) {
                 FirehoseSession fh = connect.connect(link, out);
                 ObjectNode result = SaharaCommand.ok();
                 run(fh, result);

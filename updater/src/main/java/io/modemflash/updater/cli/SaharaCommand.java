@@ -76,7 +76,7 @@ public final class SaharaCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Output out = options.output();
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "sahara info")) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 s.enterCommandMode();
@@ -139,7 +139,7 @@ public final class SaharaCommand implements Runnable {
             Output out = options.output();
             Files.createDirectories(dir);
             DownloadProgress progress = DownloadProgress.forCli(out);
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "sahara dump")) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 if (hello.mode() != SaharaPacket.MODE_MEMORY_DEBUG) {

@@ -42,6 +42,11 @@ public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protoc
         }
     }
 
+    /** The same plan from another stage on, with nothing skipped (a resume that has to start over). */
+    public Plan restartedAt(Stage s) {
+        return new Plan(current, target, protocol, false, s, images, List.of(), warnings, steps);
+    }
+
     /** The same plan, with what it would send. */
     public Plan withSteps(List<Step> s) {
         return new Plan(current, target, protocol, alreadyRunning, startAt, images, skipImages, warnings, s);

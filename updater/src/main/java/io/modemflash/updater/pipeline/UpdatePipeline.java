@@ -19,7 +19,9 @@ import io.modemflash.qmi.client.QmiDeviceOptions;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.qmi.prep.ModemIdentity;
+import io.modemflash.updater.api.Cancellation;
 import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.progress.Rate;
 import io.modemflash.updater.api.ExitCode;
 import io.modemflash.updater.api.Failures;
 import io.modemflash.updater.api.Output;
@@ -27,6 +29,7 @@ import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.PortWatcher;
 import io.modemflash.updater.progress.DownloadProgress;
+import io.modemflash.updater.progress.StatusBoard;
 import io.modemflash.updater.progress.Throttle;
 
 import java.io.IOException;
@@ -69,6 +72,13 @@ public final class UpdatePipeline {
         }
     }
 
+    /** The modem came back in a download mode the package cannot use: nothing was written. */
+    private static final class WrongMode extends Failure {
+        WrongMode(ExitCode code, String message) {
+            super(code, message);
+        }
+    }
+
     /** The outcome for one device: the JSON {@code result} event's fields. */
     public record Result(String port, boolean ok, ExitCode exitCode, String message, Map<String, Object> fields) {
     }
@@ -88,9 +98,14 @@ public final class UpdatePipeline {
     private final Output out;
     private final boolean humanProgress;
     private final LinkOpener links;
+    private StatusBoard board;
     private String port;
     private Stage stage;
+    private Stage lastStage;
     private long stageStarted;
+    private volatile String currentImage;
+    private volatile long imageDone;
+    private volatile long imageTotal;
 
     /**
      * @param humanProgress draw a progress line on the terminal (one device, no --json)
@@ -124,17 +139,33 @@ public final class UpdatePipeline {
         }
     }
 
+    /** Several modems on a terminal: this pipeline's line on the shared board (null: none). */
+    public UpdatePipeline withBoard(StatusBoard b) {
+        this.board = b;
+        return this;
+    }
+
     public Result run(Device device) {
+        Result r = runStages(device);
+        if (board != null) {
+            board.done(r.port(), (r.ok() ? "done: " : "failed: ") + r.message());
+        }
+        return r;
+    }
+
+    private Result runStages(Device device) {
         port = device.port();
         Journal journal = Journal.of(opt.dryRun() ? null : opt.stateDir(), device.port(), device.peerPort(),
-                packageSha256);
+                packageSha256).withNames(names(device));
         Map<String, Object> result = new LinkedHashMap<>();
-        try {
+        try (Cancellation.Registration w = Cancellation.worker(Thread.currentThread())) {
             Journal.State previous = journal.previous();
             if (previous != null) {
                 journal.adopt(previous);
-                event("warning", Map.of("message", "resuming an interrupted update (last stage "
-                        + previous.stage().label() + ", images done: " + previous.imagesDone() + ")"));
+                if (previous.stage().compareTo(Stage.ENTER_DOWNLOAD) >= 0) {
+                    event("warning", Map.of("message", "resuming an interrupted update (last stage "
+                            + previous.stage().label() + ", images done: " + previous.imagesDone() + ")"));
+                }
             }
             // probe
             begin(Stage.PROBE);
@@ -146,7 +177,7 @@ public final class UpdatePipeline {
             begin(Stage.PLAN);
             Plan plan = plan(device, identity, previous, journal);
             withinLimit(Stage.PLAN);
-            plan.warnings().forEach(w -> event("warning", Map.of("message", w)));
+            plan.warnings().forEach(w2 -> event("warning", Map.of("message", w2)));
             event("plan", plan.fields());
             out.text((opt.dryRun() ? "plan for " : "") + port + ": " + plan.describe());
             if (opt.dryRun() && !plan.alreadyRunning()) {
@@ -169,50 +200,7 @@ public final class UpdatePipeline {
                 return new Result(port, true, ExitCode.OK, "already running this firmware", result);
             }
 
-            // enter-download + await-download-device
-            Device dl;
-            if (plan.startAt() == Stage.DOWNLOAD) {
-                skip(Stage.ENTER_DOWNLOAD, "already in download mode");
-                skip(Stage.AWAIT_DOWNLOAD_DEVICE, "already in download mode");
-                dl = device;
-            } else if (plan.startAt() == Stage.VERIFY) {
-                dl = null;
-            } else {
-                journal.stage(Stage.ENTER_DOWNLOAD);
-                begin(Stage.ENTER_DOWNLOAD);
-                PortWatcher watcher = new PortWatcher(scanner, device, opt.poll());
-                DownloadModeSwitch.Outcome o = enterDownload(device, plan);
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("method", o.method().label());
-                f.put("to_download", o.toDownloadNames());
-                f.put("reset_answered", o.resetAnswered());
-                end(f);
-                begin(Stage.AWAIT_DOWNLOAD_DEVICE);
-                dl = watcher.await(PortWatcher.downloadMode(), "download-mode device",
-                        opt.timeout(Stage.AWAIT_DOWNLOAD_DEVICE));
-                end(dl.fields());
-            }
-
-            Device app;
-            if (dl != null) {
-                journal.stage(Stage.DOWNLOAD);
-                compatible(dl);
-                PortWatcher back = new PortWatcher(scanner, dl, opt.poll());
-                DownloadResult r = download(dl, plan, journal);
-                result.put("bytes", r.bytes());
-                journal.stage(Stage.AWAIT_MODEM);
-                begin(Stage.AWAIT_MODEM);
-                app = back.await(PortWatcher.applicationMode(), "modem (application mode)",
-                        opt.timeout(Stage.AWAIT_MODEM));
-                awaitQmi(app);
-                end(withMode(new LinkedHashMap<>(), app));
-            } else {
-                for (Stage s : List.of(Stage.ENTER_DOWNLOAD, Stage.AWAIT_DOWNLOAD_DEVICE, Stage.DOWNLOAD, Stage.RESET,
-                        Stage.AWAIT_MODEM)) {
-                    skip(s, "done by the interrupted run");
-                }
-                app = device;
-            }
+            Device app = flash(device, plan, journal, result);
 
             // verify
             journal.stage(Stage.VERIFY);
@@ -222,7 +210,28 @@ public final class UpdatePipeline {
                         + "was not compared with the plan"));
                 end(Map.of("skipped", "--skip-verify"));
             } else {
-                ModemIdentity now = verify(app, plan);
+                ModemIdentity now;
+                try {
+                    now = verify(app, plan);
+                } catch (Failure f) {
+                    if (f.exitCode() != ExitCode.VERIFY_MISMATCH || plan.startAt() != Stage.VERIFY) {
+                        throw f;
+                    }
+                    // The interrupted run's download never took (the modem lost power before it
+                    // committed, or was restarted): the journal was wrong to skip it. Flash again.
+                    String why = "the interrupted run's download did not take (" + f.getMessage()
+                            + "): flashing again";
+                    event("warning", Map.of("message", why));
+                    end(Map.of("ok", false, "retried", true));
+                    journal.delete();
+                    journal.adopt(new Journal.State(port, device.peerPort(), packageSha256, Stage.PROBE, List.of()));
+                    Plan again = plan.restartedAt(Stage.ENTER_DOWNLOAD).withSteps(List.of());
+                    plan = again.withSteps(steps(app, again));
+                    app = flash(app, plan, journal, result);
+                    journal.stage(Stage.VERIFY);
+                    begin(Stage.VERIFY);
+                    now = verify(app, plan);
+                }
                 end(now.fields());
                 result.put("running", now.firmwareVersion());
             }
@@ -237,33 +246,114 @@ public final class UpdatePipeline {
             return new Result(port, true, ExitCode.OK, "skipped: " + m.getMessage(), result);
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+                Thread.interrupted(); // the failure is reported below; closing ports must not be cut short
             }
-            if (stage == Stage.VERIFY) {
-                // the download went through and the modem says otherwise: the next run starts over
+            Stage failed = stage != null ? stage : lastStage;
+            boolean keepJournal = !(t instanceof WrongMode) && failed != Stage.VERIFY;
+            if (!keepJournal) {
+                // verify: the download went through and the modem says otherwise; wrong mode: nothing was
+                // written. Either way a rerun must start over, not "resume".
                 try {
                     journal.delete();
                 } catch (IOException e) {
                     out.note("modemflash: cannot remove the resume journal: " + e.getMessage());
                 }
             }
-            ExitCode code = classify(t);
+            ExitCode code = Cancellation.cancelled() ? Cancellation.reason() : classify(t);
             String message = Failures.message(t);
-            if (code == ExitCode.DEVICE_GONE && stage != null) {
+            if (Cancellation.cancelled()) {
+                message = interrupted(code, failed);
+            } else if (code == ExitCode.DEVICE_GONE && failed != null) {
                 // the link's own words ("closed", EIO) do not say what happened, nor that a rerun continues
-                message = "the device disconnected during " + stage.label() + " (" + message
+                message = "the device disconnected during " + failed.label() + " (" + message
                         + "); run the same command again to continue";
             }
-            if (stage != null) {
+            if (failed != null) {
+                stage = failed;
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("ok", false);
-                f.put("error", code.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                f.put("error", code.label());
                 f.put("message", message);
                 stageEvent("stage-end", f);
             }
-            result.put("stage", stage == null ? null : stage.label());
+            result.put("stage", failed == null ? null : failed.label());
             return new Result(port, false, code, message, result);
         }
+    }
+
+    /** What a Ctrl-C (or SIGTERM) stopped: the stage, the image and how far it got, where the modem is, what next. */
+    private String interrupted(ExitCode code, Stage failed) {
+        StringBuilder sb = new StringBuilder(code.meaning);
+        if (failed != null) {
+            sb.append(" during ").append(failed.label());
+        }
+        String img = currentImage;
+        if (img != null && failed == Stage.DOWNLOAD) {
+            sb.append(" (image ").append(img).append(", ").append(imageDone).append(" of ").append(imageTotal)
+                    .append(" bytes)");
+        }
+        if (failed != null && failed.compareTo(Stage.ENTER_DOWNLOAD) >= 0 && failed.compareTo(Stage.RESET) <= 0) {
+            sb.append("; the modem on USB port ").append(port).append(" may be left in download mode");
+        }
+        sb.append("; run the same command again to continue");
+        return sb.toString();
+    }
+
+    /** The device's names (QMI node, ttys): a rerun naming a node that vanished finds the journal by them. */
+    private static List<String> names(Device d) {
+        List<String> n = new ArrayList<>();
+        if (d.qmiNode() != null) {
+            n.add(d.qmiNode().toString());
+        }
+        d.ttys().forEach(t -> n.add(t.node().toString()));
+        return n;
+    }
+
+    /**
+     * From the plan's start to the modem back in application mode: enter-download,
+     * await-download-device, download (with reset) and await-modem, each skipped when the plan
+     * starts later. Returns the modem in application mode.
+     */
+    private Device flash(Device device, Plan plan, Journal journal, Map<String, Object> result) throws Exception {
+        Device dl;
+        if (plan.startAt() == Stage.DOWNLOAD) {
+            skip(Stage.ENTER_DOWNLOAD, "already in download mode");
+            skip(Stage.AWAIT_DOWNLOAD_DEVICE, "already in download mode");
+            dl = device;
+        } else if (plan.startAt() == Stage.VERIFY) {
+            for (Stage s : List.of(Stage.ENTER_DOWNLOAD, Stage.AWAIT_DOWNLOAD_DEVICE, Stage.DOWNLOAD, Stage.RESET,
+                    Stage.AWAIT_MODEM)) {
+                skip(s, "done by the interrupted run");
+            }
+            return device;
+        } else {
+            journal.stage(Stage.ENTER_DOWNLOAD);
+            begin(Stage.ENTER_DOWNLOAD);
+            PortWatcher watcher = new PortWatcher(scanner, device, opt.poll());
+            DownloadModeSwitch.Outcome o = enterDownload(device, plan);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("method", o.method().label());
+            f.put("to_download", o.toDownloadNames());
+            f.put("reset_answered", o.resetAnswered());
+            end(f);
+            begin(Stage.AWAIT_DOWNLOAD_DEVICE);
+            dl = watcher.await(PortWatcher.downloadMode(), "download-mode device",
+                    opt.timeout(Stage.AWAIT_DOWNLOAD_DEVICE));
+            compatible(dl);
+            end(dl.fields());
+        }
+        journal.stage(Stage.DOWNLOAD);
+        PortWatcher back = new PortWatcher(scanner, dl, opt.poll());
+        DownloadResult r = download(dl, plan, journal);
+        result.put("bytes_sent", r.bytes());
+        result.put("images_written", r.written());
+        journal.stage(Stage.AWAIT_MODEM);
+        begin(Stage.AWAIT_MODEM);
+        Device app = back.await(PortWatcher.applicationMode(), "modem (application mode)",
+                opt.timeout(Stage.AWAIT_MODEM));
+        awaitQmi(app);
+        end(withMode(new LinkedHashMap<>(), app));
+        return app;
     }
 
     // ------------------------------------------------------------------ stages
@@ -397,8 +487,14 @@ public final class UpdatePipeline {
     }
 
     private void compatible(Device dl) {
+        if (dl.protocol() == BootProtocol.SAHARA_MEMORY_DEBUG) {
+            throw new WrongMode(ExitCode.PROTOCOL, "the modem crashed: it came back as " + dl.vidPid()
+                    + " (Qualcomm crash dump, Sahara memory debug) instead of its download mode; save the dump with "
+                    + "'modemflash sahara dump DIR --port " + dl.port() + "' (which also reboots it), then run the "
+                    + "same command again");
+        }
         if (!protocolFits(dl.protocol(), pkg.protocol()) && !opt.force()) {
-            throw new Failure(ExitCode.WRONG_DEVICE, "the modem came back in download mode as " + dl.vidPid()
+            throw new WrongMode(ExitCode.WRONG_DEVICE, "the modem came back in download mode as " + dl.vidPid()
                     + ", which does not speak " + pkg.protocol().label + " (--force tries anyway)");
         }
     }
@@ -407,7 +503,7 @@ public final class UpdatePipeline {
         begin(Stage.DOWNLOAD);
         AtomicBoolean resetStarted = new AtomicBoolean();
         DownloadResult r;
-        try (Link link = links.open(dl)) {
+        try (Link link = links.open(dl); Cancellation.Registration c = Cancellation.whileOpen(link)) {
             // one call spans download and reset: the watchdog takes the reset's own limit when it starts
             Watchdog dog = new Watchdog(Stage.DOWNLOAD, link);
             Downloader downloader = new Downloader(downloadOptions(plan), listener(journal, resetStarted, dog));
@@ -430,6 +526,7 @@ public final class UpdatePipeline {
     /** Download events as stage events, progress and journal entries; the reset step starts the reset stage. */
     private DownloadListener listener(Journal journal, AtomicBoolean resetStarted, Watchdog dog) {
         Throttle throttle = Throttle.json();
+        long[] imageStarted = {System.nanoTime()};
         DownloadListener human = humanProgress
                 ? new DownloadProgress(new Output(false, out.verbose(), out.stderr(), out.stderr()), true, "download",
                 System::nanoTime)
@@ -442,12 +539,24 @@ public final class UpdatePipeline {
                 begin(Stage.RESET);
                 dog.arm(Stage.RESET);
             } else if (e instanceof DownloadEvent.ImageStarted s) {
+                currentImage = s.image();
+                imageDone = 0;
+                imageTotal = s.bytes();
+                imageStarted[0] = System.nanoTime();
                 stageEvent("image", Map.of("image", s.image(), "what", "started", "bytes", s.bytes()));
             } else if (e instanceof DownloadEvent.ImageProgress p) {
-                if (out.json() && throttle.due(System.nanoTime(), p.done(), p.total())) {
-                    stageEvent("progress", Map.of("image", p.image(), "done", p.done(), "total", p.total()));
+                imageDone = p.done();
+                imageTotal = p.total();
+                long now = System.nanoTime();
+                if (board != null) {
+                    double secs = (now - imageStarted[0]) / 1e9;
+                    board.progress(port, "download", p.image(), p.done(), p.total(), secs > 0 ? p.done() / secs : 0);
+                }
+                if (out.json() && throttle.due(now, p.done(), p.total())) {
+                    stageEvent("progress", Rate.fields(p.image(), p.done(), p.total(), now - imageStarted[0]));
                 }
             } else if (e instanceof DownloadEvent.ImageDone d) {
+                currentImage = null;
                 try {
                     journal.imageDone(d.image());
                 } catch (IOException ex) {
@@ -513,7 +622,8 @@ public final class UpdatePipeline {
                     : t.firmwareVersion();
             String got = sierra ? now.firmwareVersion() + " / " + now.configVersion() + " / " + now.carrier()
                     : now.revision();
-            throw new Failure(ExitCode.VERIFY_MISMATCH, "the modem runs " + got + ", not the planned " + want);
+            throw new Failure(ExitCode.VERIFY_MISMATCH, "the modem runs " + got + ", not the planned " + want
+                    + " (read with " + now.source() + ")");
         }
         if (sierra && now.firmwarePreference() != null && now.firmwarePreference().stream()
                 .noneMatch(i -> i.buildId().startsWith(t.firmwareVersion()))) {
@@ -536,7 +646,7 @@ public final class UpdatePipeline {
     /** Runs body; when the stage's timeout expires first, closes the resource so that blocked I/O fails. */
     private <T> T withWatchdog(Stage s, AutoCloseable resource, Body<T> body) throws Exception {
         Watchdog dog = new Watchdog(s, resource);
-        try {
+        try (Cancellation.Registration c = Cancellation.whileOpen(resource)) {
             return body.run();
         } catch (Exception e) {
             throw dog.explain(e);
@@ -637,11 +747,15 @@ public final class UpdatePipeline {
 
     private void begin(Stage s) {
         stage = s;
+        if (board != null) {
+            board.stage(port, s.label());
+        }
         stageStarted = System.nanoTime();
         stageEvent("stage-start", Map.of("timeout_s", opt.timeout(s).toSeconds()));
     }
 
     private void end(Map<String, Object> fields) {
+        lastStage = stage;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ok", true);
         f.put("ms", (System.nanoTime() - stageStarted) / 1_000_000);
