@@ -23,8 +23,18 @@ final class DeviceIo {
     private byte[] pending = new byte[0];
     private int pendingOff;
     private long downloaded;
+    private final long bytesPerSecond;
+    private long pacedBytes;
+    private long pacedSince;
 
     DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug) {
+        this(link, faults, stopping, transferBoundaries, beforeUnplug, 0);
+    }
+
+    /** @param bytesPerSecond how fast the device takes what the host sends (a slow link or flash); 0: as fast as it comes */
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
+             long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
         this.link = link;
         this.beforeUnplug = beforeUnplug;
         this.faults = faults;
@@ -63,9 +73,32 @@ final class DeviceIo {
             throw new BootExit(BootExit.Outcome.STOPPED, "emulator stopping");
         }
         try {
-            return link.read(b, off, len, timeoutMs);
+            int n = link.read(b, off, len, timeoutMs);
+            pace(n);
+            return n;
         } catch (DeviceGoneException e) {
             throw new BootExit(BootExit.Outcome.DOWNLOAD, "host closed the port");
+        }
+    }
+
+    /** Holds the device back to bytesPerSecond on average, as a slow link would. */
+    private void pace(int n) throws IOException {
+        if (bytesPerSecond <= 0 || n <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pacedBytes == 0) {
+            pacedSince = now;
+        }
+        pacedBytes += n;
+        long due = pacedSince + pacedBytes * 1_000_000_000L / bytesPerSecond;
+        if (due > now) {
+            try {
+                Thread.sleep((due - now) / 1_000_000L, (int) ((due - now) % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
         }
     }
 

@@ -98,6 +98,14 @@ public final class Downloader {
         return sector == 512 ? List.of("emmc", "ufs", "nand") : List.of("ufs", "nand", "emmc");
     }
 
+    /**
+     * How a flat build's program is named in {@link DownloadOptions#skipImages()} and in the
+     * resume journal: one file may be written to several places ("modem.img -> persist").
+     */
+    public static String flatImageKey(String filename, String target) {
+        return target == null ? filename : filename + " -> " + target;
+    }
+
     private static String hex(byte[] b, int max) {
         return java.util.HexFormat.ofDelimiter(" ").withUpperCase().formatHex(b, 0, Math.min(b.length, max));
     }
@@ -323,11 +331,18 @@ public final class Downloader {
             FlatOpRunner runner = new FlatOpRunner(fh);
             stage("program", nand ? "NAND order" : null);
             boolean patching = false;
-            for (FlatOp op : ops) {
+            int resumeAt = resumeAt(ops);
+            for (int i = 0; i < ops.size(); i++) {
+                FlatOp op = ops.get(i);
                 if (op instanceof FlatOp.Program p) {
-                    String target = p.label() == null || p.label().isEmpty()
-                            ? "LUN " + p.lun() + " sector " + p.startSector().text() : p.label();
+                    String target = programTarget(p);
+                    if (options.skipImages().contains(flatImageKey(p.filename(), target))) {
+                        skippedAs(flatImageKey(p.filename(), target), p.filename());
+                        continue;
+                    }
                     write(p.filename(), target, programBytes(p), pr -> runner.run(p, pr));
+                } else if (op instanceof FlatOp.Erase e && i < resumeAt) {
+                    image = null; // an earlier run erased it before the programs that followed it
                 } else if (op instanceof FlatOp.Erase e) {
                     image = null;
                     listener.on(new DownloadEvent.Log("erase " + (e.label() == null ? "" : e.label() + " ")
@@ -356,6 +371,34 @@ public final class Downloader {
                 fh.power("reset", 0);
                 reset = true;
             }
+        }
+
+        /**
+         * Resuming a flat build: the index of the first program an earlier run did not finish
+         * (the device acknowledged every one before it, the journal says which). Erases before
+         * it are not repeated: they would wipe what was written after them.
+         */
+        private int resumeAt(List<FlatOp> ops) {
+            if (options.skipImages().isEmpty()) {
+                return 0;
+            }
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof FlatOp.Program p
+                        && !options.skipImages().contains(flatImageKey(p.filename(), programTarget(p)))) {
+                    return i;
+                }
+            }
+            return ops.size();
+        }
+
+        private static String programTarget(FlatOp.Program p) {
+            return p.label() == null || p.label().isEmpty() ? "LUN " + p.lun() + " sector " + p.startSector().text()
+                    : p.label();
+        }
+
+        private void skippedAs(String key, String name) {
+            images.add(new DownloadResult.ImageResult(name, null, 0, Duration.ZERO, true));
+            listener.on(new DownloadEvent.ImageSkipped(key, "written and acknowledged by an earlier run"));
         }
 
         /** configure with the chosen or guessed MemoryName; returns whether the storage is NAND. */
@@ -454,13 +497,37 @@ public final class Downloader {
             return s.detect(2_000, false);
         }
 
-        /** A programmer found running: its stale answers drained, then a NOP proves it listens. */
+        /**
+         * A programmer found running: its stale answers drained, then a NOP proves it listens.
+         * One that stays silent is in raw mode (a program an earlier run left): zeros complete
+         * the count it waits for, then it answers again.
+         */
         private FirehoseSession resumedFirehose(Detection d) throws IOException {
             FirehoseSession fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
             fh.onLog(this::log);
             fh.drainLogs();
-            fh.nop();
-            return fh;
+            try {
+                fh.exchange("nop", io.modemflash.qdl.firehose.FirehoseXml.attrs(), 2_000); // ACK or NAK: it listens
+                return fh;
+            } catch (LinkTimeoutException e) {
+                warn("the programmer does not answer: it is inside a program an earlier run left; completing it");
+            }
+            byte[] zeros = new byte[64 * 1024];
+            byte[] answer = new byte[4096];
+            long limit = largestImage() + (1 << 20);
+            for (long sent = 0; sent < limit; sent += zeros.length) {
+                link.write(zeros, 0, zeros.length);
+                int n = link.read(answer, 0, answer.length, 5);
+                if (n > 0) {
+                    fh = new FirehoseSession(link, options.firehose(), java.util.Arrays.copyOf(answer, n));
+                    fh.onLog(this::log);
+                    fh.drainLogs();
+                    fh.nop();
+                    return fh;
+                }
+            }
+            throw new LinkTimeoutException("the Firehose programmer on " + link.describe() + " stopped answering, "
+                    + "even after " + limit + " bytes: power-cycle it into download mode");
         }
 
         private long largestImage() {

@@ -71,6 +71,11 @@ public final class EmulateCommand implements Callable<Integer> {
                     + " (one LUN of 32768 x 512-byte sectors).")
     String edlStorage;
 
+    @Option(names = "--link-rate", paramLabel = "BYTES_PER_SECOND", hidden = true,
+            description = "In download mode, take data no faster than this (a slow link; tests interrupt downloads "
+                    + "mid-image with it). Default: as fast as it comes.")
+    long linkRate;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -146,6 +151,7 @@ public final class EmulateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Failure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
+        modem.boot().linkRate(linkRate);
         boolean tempDir = dir == null;
         Path where = tempDir ? Files.createTempDirectory("modemflash-emulator-") : dir.toAbsolutePath();
         PtyFace face;
@@ -211,6 +217,9 @@ public final class EmulateCommand implements Callable<Integer> {
         }
         out.note("emulating " + p.description() + " (" + p.usb().vidPid() + ") at " + face.qmiDevice()
                 + "; Ctrl-C to stop");
+        // -d DIR/dev/cdc-wdmN alone finds the tree; `devices`, --all and --port need the roots
+        out.note("to point other commands at it: export " + io.modemflash.updater.discovery.SystemRoots.SYSFS_ENV
+                + "=" + face.dir() + " " + io.modemflash.updater.discovery.SystemRoots.DEV_ENV + "=" + face.dir());
         // the shutdown hook releases this on SIGINT/SIGTERM; a dead pty server ends the run
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = face.failure();

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,7 +166,7 @@ public final class UpdateCommand implements Callable<Integer> {
                             board)));
                 }
                 for (Future<UpdatePipeline.Result> fu : futures) {
-                    results.add(fu.get());
+                    results.add(awaitResult(fu));
                 }
             } finally {
                 pool.shutdownNow();
@@ -174,6 +175,27 @@ public final class UpdateCommand implements Callable<Integer> {
                 }
             }
             return report(out, results);
+        }
+    }
+
+    /**
+     * A pipeline's result. Ctrl-C interrupts this thread too, but each pipeline stops by
+     * itself through its own failure path (with its result and message): wait for that.
+     */
+    private static UpdatePipeline.Result awaitResult(Future<UpdatePipeline.Result> f) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.interrupted(); // reported through the results; the package must still be closed
+            }
         }
     }
 

@@ -558,7 +558,9 @@ public final class UpdatePipeline {
             } else if (e instanceof DownloadEvent.ImageDone d) {
                 currentImage = null;
                 try {
-                    journal.imageDone(d.image());
+                    // a flat build writes one file to several places: the journal tells them apart
+                    journal.imageDone(pkg.protocol() == Protocol.QUALCOMM_EDL
+                            ? Downloader.flatImageKey(d.image(), d.target()) : d.image());
                 } catch (IOException ex) {
                     out.note("modemflash: cannot write the resume journal: " + ex.getMessage());
                 }
