@@ -31,10 +31,10 @@ import java.util.concurrent.Callable;
  * runs the same commands a technician would, and removes everything afterwards.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Try modemflash without hardware: start an emulated modem on a pseudo-terminal,",
-                "build a sample firmware package for it, and run the real commands against it:",
-                "inspect the package, read the modem, update it (download mode, flash, reboot, verify),",
-                "and read it again."})
+        description = {"Try modemflash without hardware: the whole job against an emulated modem.",
+                "Starts an emulated modem on a pseudo-terminal, builds a sample firmware package for it, and runs",
+                "the real commands against it: inspect the package, read the modem, update it (download mode,",
+                "flash, reboot, verify), and read it again."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "mc7455", paramLabel = "PROFILE",
@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (EmulatedModem modem = EmulatedModem.start(profile, FaultPlan.NONE, storage)) {
                 PtyFace face = modem.publishPty(work.resolve("modem"));
                 out.text("demo: emulated " + profile.identity().model() + " on " + face.qmiDevice()
-                        + " (USB port " + face.usbPort() + "), flash kept in " + storage);
+                        + " (USB port " + face.usbPort() + ")" + (keep ? ", flash kept in " + storage : ""));
                 out.text("demo: sample package " + pkg);
                 for (List<String> step : steps(pkg, face, work)) {
                     out.text("\n$ modemflash " + String.join(" ", step));

@@ -38,11 +38,11 @@ import java.util.concurrent.Callable;
                 "Qualcomm EDL (Sahara programmer upload + Firehose) or Gobi QDL.",
                 "Without --port/--serial/--tty the single download-mode USB device is used."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode or not a tty, 4 device busy,",
-                "  5 bad package, 6 the device refused (NAK, Sahara/QDL error status, rejected programmer),",
-                "  7 timeout (stall, no HELLO), 9 the device speaks another boot protocol than the package,",
-                "  10 device disconnected. Run the same command again after a failure (--skip resumes Sierra",
-                "  packages after their completed images)."})
+        footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode, or not a tty,",
+                "  4 device busy, 5 bad package, 6 the device refused (NAK, Sahara/QDL error status,",
+                "  rejected programmer), 7 timeout (stall, no HELLO), 9 the device speaks another boot",
+                "  protocol than the package, 10 device disconnected, 130 interrupted, 143 terminated.",
+                "  Run the same command again after a failure (--skip resumes after completed images)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     OutputOptions options;

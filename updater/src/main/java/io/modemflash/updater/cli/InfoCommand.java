@@ -27,8 +27,9 @@ import java.util.concurrent.Callable;
 
 /** `modemflash info -d DEV`: identity and firmware of a modem over QMI. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Show a modem's identity and firmware over QMI: model, revision, IMEI/ESN/MEID,",
-                "operating mode, firmware preference, stored images and (Sierra) current firmware.",
+        description = {"Show a modem's identity and firmware over QMI.",
+                "Model, revision, IMEI/ESN/MEID, operating mode, firmware preference, stored images and (Sierra)",
+                "current firmware.",
                 "Messages the modem does not implement are shown as unsupported, not as a failure."})
 public final class InfoCommand implements Callable<Integer> {
 

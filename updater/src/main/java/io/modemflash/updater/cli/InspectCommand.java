@@ -31,8 +31,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
-        description = {"Open a firmware package (image file, directory, zip, tar, tar.gz, tar.xz or 7z),",
-                "validate every image and print the protocol, product, versions and images."})
+        description = {"Open a firmware package, validate every image and print the protocol, product, versions "
+                + "and images.", "A package is an image file, a directory, or a zip, tar, tar.gz, tar.xz or 7z archive."})
 public final class InspectCommand implements Callable<Integer> {
     @Mixin
     OutputOptions options;

@@ -34,8 +34,8 @@ import java.util.Set;
         footer = {
                 "  0 success, 1 internal error, 2 usage, 3 device not found, 4 device busy,",
                 "  5 bad package, 6 protocol failure, 7 timeout, 8 verification mismatch,",
-                "  9 package does not fit the device, 10 device disconnected, 130 interrupted (SIGINT),",
-                "  143 terminated (SIGTERM)."})
+                "  9 package does not fit the device, 10 device disconnected,",
+                "  130 interrupted (SIGINT), 143 terminated (SIGTERM)."})
 public final class Main implements Runnable {
     /** Options every subcommand has, also accepted before the subcommand's name (`modemflash -v devices`). */
     private static final Set<String> SHARED_OPTIONS = Set.of("-v", "--verbose", "--json");

@@ -566,7 +566,12 @@ public final class UpdatePipeline {
                 }
                 stageEvent("image", Map.of("image", d.image(), "what", "done", "bytes", d.bytes()));
                 if (!out.json() && !humanProgress) {
-                    out.note(port + ": " + d.image() + " written (" + d.bytes() + " bytes)");
+                    long file = pkg.images().stream().filter(i -> i.name().equals(d.image()))
+                            .mapToLong(PackageImage::size).findFirst().orElse(d.bytes());
+                    // Sahara sends what the device asks for, sectors are padded: say which count is which
+                    out.note(port + ": " + d.image() + (d.target() == null ? "" : " -> " + d.target()) + " written ("
+                            + d.bytes() + " bytes sent" + (file == d.bytes() ? "" : " for a " + file + "-byte file")
+                            + ")");
                 }
             } else if (e instanceof DownloadEvent.ImageSkipped s) {
                 stageEvent("image", Map.of("image", s.image(), "what", "skipped", "reason", s.reason()));

@@ -76,7 +76,8 @@ public final class DownloadProgress implements DownloadListener {
             n.put("step", s.stage());
             n.put("detail", s.detail());
             out.emit(n);
-            human(s.detail() == null ? s.stage() : s.stage() + ": " + s.detail());
+            // a step that starts, not one that succeeded: its failure may follow
+            human((s.detail() == null ? s.stage() : s.stage() + ": " + s.detail()) + " ...");
         } else if (event instanceof DownloadEvent.ImageStarted s) {
             closeLine();
             image = s.image();

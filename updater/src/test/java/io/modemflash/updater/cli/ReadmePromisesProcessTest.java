@@ -141,25 +141,32 @@ class ReadmePromisesProcessTest {
             + "process per modem, whatever it is called, download mode included (issue 13 item 15)")
     void oneProcessPerModem() throws Exception {
         try (EmulatedModem m = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, dir.resolve("s"))) {
-            m.boot().linkRate(100_000);
+            m.boot().linkRate(15_000); // the first run stays in download mode for ~15 s
             PtyFace face = m.publishPty(dir.resolve("pty"));
             try (ModemflashProcess first = run(env(face), update(samples.mc7455(), "-d",
                     face.qmiDevice().toString()))) {
                 assertTrue(first.awaitEvent(e -> e.path("event").asText().equals("image"), 60_000), first.err());
                 // the modem is in download mode now: its cdc-wdm is gone, its port and boot tty remain
-                for (List<String> second : List.of(update(samples.mc7455(), "-d", face.usbPort(), "--state-dir",
-                                dir.resolve("other-state").toString()),
+                List<List<String>> seconds = List.of(List.of("update", samples.mc7455().toString(), "-d",
+                                face.usbPort(), "--json", "--state-dir", dir.resolve("other-state").toString()),
                         List.of("download", samples.mc7455().toString(), "--port", face.usbPort(), "--json"),
                         List.of("download", samples.mc7455().toString(), "--tty", face.downloadTty().toString(),
-                                "--json"))) {
-                    try (ModemflashProcess p = run(env(face), second)) {
-                        int exit = p.exit(60);
-                        assertEquals(4, exit, second + "\n" + p.err());
+                                "--json"));
+                List<ModemflashProcess> refused = new ArrayList<>();
+                for (List<String> second : seconds) {
+                    refused.add(run(env(face), second));
+                }
+                for (int i = 0; i < seconds.size(); i++) {
+                    try (ModemflashProcess p = refused.get(i)) {
+                        int exit = p.exit(120);
+                        assertEquals(4, exit, seconds.get(i) + "\n" + p.err());
                         p.assertJsonContract(4);
                         assertTrue(p.err().contains("pid " + first.pid()), "names the holder: " + p.err());
                     }
                 }
-                assertEquals(0, first.exit(120), first.err());
+                assertTrue(first.lines().stream().noneMatch(l -> l.contains("\"event\":\"result\"")),
+                        "the refusals came while the first run was still at work");
+                assertEquals(0, first.exit(180), first.err());
                 first.assertJsonContract(0);
             }
             InterruptedUpdateProcessTest.assertFlashHolds("mc7455", samples.mc7455(), dir.resolve("s"));
