@@ -122,6 +122,8 @@ public final class Downloader {
         private String image;
         private long bytes;
         private boolean reset;
+        /** The device answered the probe's NOP as a programmer: the session is in step. */
+        private boolean answeredNop;
 
         Run(FirmwarePackage pkg, Link link) {
             this.pkg = pkg;
@@ -453,7 +455,7 @@ public final class Downloader {
                     case SILENT -> {
                         warn("no Sahara HELLO: probing for a programmer that already runs, or a transfer an earlier"
                                 + " run left");
-                        d = probe(s);
+                        d = probe(s, sierra);
                         if (d.state() == SaharaSession.State.SAHARA_HELLO && sierra) {
                             d = s.resyncToHello(); // a HELLO after our probe bytes: start clean from a fresh one
                         } else if (d.state() == SaharaSession.State.UNKNOWN || d.state() == SaharaSession.State.SAHARA_READ
@@ -475,12 +477,17 @@ public final class Downloader {
             return s.detect();
         }
 
-        /** A Firehose NOP, then zeros while nothing answers; what answers says the state. */
-        private Detection probe(SaharaSession s) throws IOException {
-            link.write(io.modemflash.qdl.firehose.FirehoseXml.command("nop", io.modemflash.qdl.firehose.FirehoseXml
-                    .attrs()));
+        /**
+         * A Firehose NOP (Sierra's {@code value="ping"}), then zeros while nothing answers; what
+         * answers says the state. A programmer's answer to the NOP leaves the session in step.
+         */
+        private Detection probe(SaharaSession s, boolean sierra) throws IOException {
+            link.write(io.modemflash.qdl.firehose.FirehoseXml.command("nop", sierra
+                    ? io.modemflash.qdl.firehose.FirehoseXml.attrs("value", "ping")
+                    : io.modemflash.qdl.firehose.FirehoseXml.attrs()));
             Detection d = s.detect(2_000, false);
             if (d.state() != SaharaSession.State.SILENT) {
+                answeredNop = d.state() == SaharaSession.State.FIREHOSE;
                 return d;
             }
             byte[] zeros = new byte[64 * 1024];
@@ -506,6 +513,9 @@ public final class Downloader {
             FirehoseSession fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
             fh.onLog(this::log);
             fh.drainLogs();
+            if (answeredNop) {
+                return fh; // it answered our NOP: nothing stale is left between us
+            }
             try {
                 fh.exchange("nop", io.modemflash.qdl.firehose.FirehoseXml.attrs(), 2_000); // ACK or NAK: it listens
                 return fh;

@@ -27,6 +27,16 @@ public enum ExitCode {
         this.meaning = meaning;
     }
 
+    /** The code with this number (INTERNAL for a number that is not one of ours). */
+    public static ExitCode of(int code) {
+        for (ExitCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return INTERNAL;
+    }
+
     /** The JSON {@code "error"} value: "device-not-found". */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

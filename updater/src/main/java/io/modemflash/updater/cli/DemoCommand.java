@@ -67,9 +67,13 @@ public final class DemoCommand implements Callable<Integer> {
                 out.text("demo: sample package " + pkg);
                 for (List<String> step : steps(pkg, face, work)) {
                     out.text("\n$ modemflash " + String.join(" ", step));
+                    Output.startRun(); // each step is a run of its own, with its own overall result
                     int code = Main.commandLine().execute(step.toArray(String[]::new));
                     if (code != 0) {
                         out.text("demo: step failed with exit code " + code);
+                        Output.startRun();
+                        out.result(ExitCode.of(code), "demo: the step '"
+                                + String.join(" ", step) + "' failed", java.util.Map.of());
                         return code;
                     }
                 }
@@ -78,6 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
             long compared = compareStorage(profile, pkg, storage);
             out.text("\ndemo: the emulated modem's flash equals the package byte for byte (" + compared
                     + " bytes compared)");
+            Output.startRun();
+            out.result(ExitCode.OK, "the emulated modem's flash equals the package", java.util.Map.of("compared_bytes",
+                    compared));
             return ExitCode.OK.code;
         } finally {
             if (keep) {

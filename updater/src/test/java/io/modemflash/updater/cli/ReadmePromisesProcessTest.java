@@ -224,6 +224,57 @@ class ReadmePromisesProcessTest {
     }
 
     @Test
+    @DisplayName("README: \"Progress (bytes, rate, ETA) is drawn on a terminal (one line per modem when there are "
+            + "several)\", and a summary table ends the run (issue 13 item 10)")
+    void severalModemsOnATerminal() throws Exception {
+        Path tree = dir.resolve("pty");
+        try (EmulatedModem a = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, dir.resolve("s1"));
+             EmulatedModem b = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, dir.resolve("s2"));
+             io.modemflash.posix.Pty terminal = io.modemflash.posix.Pty.open()) {
+            a.boot().linkRate(200_000);
+            b.boot().linkRate(200_000);
+            PtyFace fa = a.publishPty(tree);
+            PtyFace fb = b.publishPty(tree);
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "update",
+                    samples.mc7455().toString(), "-d", fa.qmiDevice().toString(), "-d", fb.qmiDevice().toString(),
+                    "--state-dir", dir.resolve("state").toString(), "--poll-ms", "20", "--modem-retry-ms", "100"));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(env(fa));
+            pb.environment().put("TERM", "xterm");
+            java.io.File tty = terminal.slavePath().toFile();
+            pb.redirectInput(ProcessBuilder.Redirect.from(tty)).redirectOutput(ProcessBuilder.Redirect.appendTo(tty))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(tty));
+            Process p = pb.start();
+            java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            long end = System.nanoTime() + 180_000_000_000L;
+            while (System.nanoTime() < end) {
+                int n;
+                try {
+                    n = terminal.master().read(buf, 0, buf.length, 200);
+                } catch (java.io.IOException e) {
+                    break; // EIO: the child closed the terminal
+                }
+                if (n > 0) {
+                    screen.write(buf, 0, n);
+                } else if (!p.isAlive()) {
+                    break;
+                }
+            }
+            assertEquals(0, p.waitFor(), screen.toString());
+            String text = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("\u001b[2A"), "two lines redrawn in place:\n" + text);
+            for (String port : List.of(fa.usbPort(), fb.usbPort())) {
+                assertTrue(text.contains(port + " "), port + " has its line:\n" + text);
+            }
+            assertTrue(text.contains(" %"), "percent on the modems' lines:\n" + text);
+            assertTrue(text.lines().anyMatch(l -> l.matches("\\s*modem\\s+result\\s+firmware\\s+bytes sent\\s+message.*")),
+                    "the summary table:\n" + text);
+        }
+    }
+
+    @Test
     @DisplayName("Usage: \"./modemflash demo\" and a symlink to the launcher both run the CLI (issue 13 item 9)")
     void theLauncherWorksThroughASymlink() throws Exception {
         // a tree with the real launcher and a built jar that only runs LauncherProbe (no Maven needed)
