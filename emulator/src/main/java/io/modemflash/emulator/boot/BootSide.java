@@ -222,7 +222,7 @@ public final class BootSide implements Closeable {
 
     private BootExit session(DownloadMode mode, Link device, UsbPort p) {
         DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging,
-                linkRate);
+                () -> linkRate);
         try {
             switch (mode.kind()) {
                 case EDL -> {

@@ -23,17 +23,21 @@ final class DeviceIo {
     private byte[] pending = new byte[0];
     private int pendingOff;
     private long downloaded;
-    private final long bytesPerSecond;
+    private final java.util.function.LongSupplier bytesPerSecond;
+    private long pacedRate;
     private long pacedBytes;
     private long pacedSince;
 
     DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug) {
-        this(link, faults, stopping, transferBoundaries, beforeUnplug, 0);
+        this(link, faults, stopping, transferBoundaries, beforeUnplug, () -> 0);
     }
 
-    /** @param bytesPerSecond how fast the device takes what the host sends (a slow link or flash); 0: as fast as it comes */
+    /**
+     * @param bytesPerSecond how fast the device takes what the host sends (a slow link or flash),
+     *                       read as it goes; 0: as fast as it comes
+     */
     DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
-             long bytesPerSecond) {
+             java.util.function.LongSupplier bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
         this.link = link;
         this.beforeUnplug = beforeUnplug;
@@ -83,15 +87,19 @@ final class DeviceIo {
 
     /** Holds the device back to bytesPerSecond on average, as a slow link would. */
     private void pace(int n) throws IOException {
-        if (bytesPerSecond <= 0 || n <= 0) {
+        long rate = bytesPerSecond.getAsLong();
+        if (rate <= 0 || n <= 0) {
+            pacedBytes = 0;
             return;
         }
         long now = System.nanoTime();
-        if (pacedBytes == 0) {
-            pacedSince = now;
+        if (pacedBytes == 0 || rate != pacedRate) {
+            pacedSince = now; // a new rate counts from now
+            pacedBytes = 0;
+            pacedRate = rate;
         }
         pacedBytes += n;
-        long due = pacedSince + pacedBytes * 1_000_000_000L / bytesPerSecond;
+        long due = pacedSince + pacedBytes * 1_000_000_000L / rate;
         if (due > now) {
             try {
                 Thread.sleep((due - now) / 1_000_000L, (int) ((due - now) % 1_000_000L));

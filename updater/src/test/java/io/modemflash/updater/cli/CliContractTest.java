@@ -5,25 +5,30 @@ import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
+import io.modemflash.updater.discovery.SystemRoots;
 import io.modemflash.updater.pipeline.Samples;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Issue 13's smaller contract items, in-process against emulated modems on the pty face
- * (the roots given with the hidden --sysfs-root/--dev-root, as MODEMFLASH_SYSFS_ROOT/DEV_ROOT
- * would): each display name quotes what the tool promises.
+ * Issue 13's smaller contract items, each on the `modemflash` process against emulated modems
+ * on the pty face (MODEMFLASH_SYSFS_ROOT/DEV_ROOT set for the child): each display name quotes
+ * what the tool promises.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CliContractTest {
     @TempDir
     static Path sampleDir;
@@ -37,20 +42,37 @@ class CliContractTest {
         samples = Samples.write(sampleDir);
     }
 
-    private static List<String> roots(PtyFace face, String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--sysfs-root", face.dir().toString(), "--dev-root", face.dir().toString()));
-        return a;
+    /** One run of the modemflash process: exit status, JSON events, stdout, stderr. */
+    record Ran(int code, List<JsonNode> events, String out, String err) {
+        JsonNode last() {
+            return events.get(events.size() - 1);
+        }
+
+        long count(String event) {
+            return events.stream().filter(e -> e.path("event").asText().equals(event)).count();
+        }
     }
 
-    private CliRun update(PtyFace face, Path pkg, String... more) throws Exception {
+    private Ran cli(Map<String, String> env, String... args) throws Exception {
+        try (ModemflashProcess p = ModemflashProcess.start(env, Files.createDirectories(dir.resolve("tmp")),
+                List.of(args))) {
+            int code = p.exit(180);
+            return new Ran(code, p.events(), String.join("\n", p.lines()) + "\n", p.err());
+        }
+    }
+
+    private static Map<String, String> env(PtyFace face) {
+        return Map.of(SystemRoots.SYSFS_ENV, face.dir().toString(), SystemRoots.DEV_ENV, face.dir().toString());
+    }
+
+    private Ran update(PtyFace face, Path pkg, String... more) throws Exception {
         List<String> a = new ArrayList<>(List.of("update", pkg.toString(), "--json", "--state-dir",
                 dir.resolve("state").toString(), "--poll-ms", "20", "--modem-retry-ms", "100"));
         a.addAll(List.of(more));
-        return CliRun.of(roots(face, a.toArray(String[]::new)).toArray(String[]::new));
+        return cli(env(face), a.toArray(String[]::new));
     }
 
-    private static JsonNode stageEnd(CliRun r, String stage) {
+    private static JsonNode stageEnd(Ran r, String stage) {
         return r.events().stream().filter(e -> e.path("event").asText().equals("stage-end")
                 && e.path("stage").asText().equals(stage)).reduce((a, b) -> b).orElseThrow();
     }
@@ -59,7 +81,8 @@ class CliContractTest {
     @DisplayName("README: \"--state-dir\" names where journals are kept: one that cannot hold them is a usage "
             + "error (exit 2), not an internal error (issue 13 item 6)")
     void anUnusableStateDirIsAUsageError() throws Exception {
-        CliRun r = CliRun.of("update", samples.mc7455().toString(), "-d", "2-1", "--state-dir", "/proc/nope", "--json");
+        Ran r = cli(Map.of(), "update", samples.mc7455().toString(), "-d", "2-1", "--state-dir", "/proc/nope",
+                "--json");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.last().path("message").asText().contains("--state-dir /proc/nope"), r.last().toString());
         assertEquals(2, r.last().path("exit_code").asInt());
@@ -71,21 +94,19 @@ class CliContractTest {
     void everyCommandFindsDevicesAsDevicesDoes() throws Exception {
         try (EmulatedModem edl = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, dir.resolve("s"))) {
             PtyFace face = edl.publishPty(dir.resolve("pty"));
-            CliRun info = CliRun.of(roots(face, "info", "-d", face.usbPort(), "--json").toArray(String[]::new));
+            Ran info = cli(env(face), "info", "-d", face.usbPort(), "--json");
             assertEquals(0, info.code(), info.err());
             assertEquals("SDX55", info.events().get(0).path("model").asText(), info.events().toString());
 
             edl.boot().enterDownloadMode();
             awaitDownloadTty(face);
-            CliRun devices = CliRun.of(roots(face, "devices", "--json").toArray(String[]::new));
+            Ran devices = cli(env(face), "devices", "--json");
             assertEquals("download", devices.events().get(0).path("mode").asText(), devices.events().toString());
-            CliRun chip = CliRun.of(roots(face, "sahara", "info", "--port", face.usbPort(), "--json")
-                    .toArray(String[]::new));
+            Ran chip = cli(env(face), "sahara", "info", "--port", face.usbPort(), "--json");
             assertEquals(0, chip.code(), chip.err());
             assertEquals(1, chip.count("chip"));
             // no --port: the single device in download mode, found in sysfs
-            CliRun flash = CliRun.of(roots(face, "download", samples.edl().toString(), "--json")
-                    .toArray(String[]::new));
+            Ran flash = cli(env(face), "download", samples.edl().toString(), "--json");
             assertEquals(0, flash.code(), flash.err());
             assertEquals(0, flash.last().path("exit_code").asInt());
         }
@@ -105,7 +126,7 @@ class CliContractTest {
     void aCrashedModemIsNamedAndLeavesNoJournal() throws Exception {
         try (EmulatedModem m = EmulatedModem.start(Profiles.MC7455, FaultPlan.parse("crash-dump"), dir.resolve("s"))) {
             PtyFace face = m.publishPty(dir.resolve("pty"));
-            CliRun r = update(face, samples.mc7455(), "-d", face.qmiDevice().toString());
+            Ran r = update(face, samples.mc7455(), "-d", face.qmiDevice().toString());
             assertEquals(6, r.code(), r.err());
             JsonNode end = stageEnd(r, "await-download-device");
             assertFalse(end.path("ok").asBoolean(), end.toString());
@@ -124,7 +145,7 @@ class CliContractTest {
     void allWhereThePackageFitsNoModemIsExitNine() throws Exception {
         try (EmulatedModem m = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, dir.resolve("s"))) {
             PtyFace face = m.publishPty(dir.resolve("pty"));
-            CliRun r = update(face, samples.mc7455(), "--all");
+            Ran r = update(face, samples.mc7455(), "--all");
             assertEquals(9, r.code(), r.err());
             assertEquals(9, r.last().path("exit_code").asInt());
             assertEquals(1, r.last().path("skipped").asInt());
@@ -138,7 +159,7 @@ class CliContractTest {
         try (EmulatedModem m = EmulatedModem.start(Profiles.MC7455,
                 FaultPlan.parse("qmi-error:swi-get-current-firmware:NotSupported"), dir.resolve("s"))) {
             PtyFace face = m.publishPty(dir.resolve("pty"));
-            CliRun r = update(face, samples.mc7455(), "-d", face.qmiDevice().toString());
+            Ran r = update(face, samples.mc7455(), "-d", face.qmiDevice().toString());
             assertEquals(0, r.code(), r.err());
             JsonNode verify = stageEnd(r, "verify");
             assertEquals("02.38.00.00", verify.path("firmware").asText(), verify.toString());
@@ -151,23 +172,23 @@ class CliContractTest {
     @DisplayName("Usage: \"Every command has --help\", --version names the version and commit, -v may come first, "
             + "a group without its subcommand is a usage error, JSON is the same bytes twice (issue 13 item 13)")
     void smallPromises() throws Exception {
-        CliRun version = CliRun.of("--version");
+        Ran version = cli(Map.of(), "--version");
         assertEquals(0, version.code());
         assertTrue(version.out().matches("(?s)modemflash \\S+ \\(commit \\S+\\)\\s*"), version.out());
 
-        assertEquals(2, CliRun.of("firehose").code());
-        assertEquals(2, CliRun.of("sahara").code());
+        assertEquals(2, cli(Map.of(), "firehose").code());
+        assertEquals(2, cli(Map.of(), "sahara").code());
 
         try (EmulatedModem m = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, dir.resolve("s"))) {
             PtyFace face = m.publishPty(dir.resolve("pty"));
-            CliRun first = CliRun.of(roots(face, "-v", "devices", "--json").toArray(String[]::new));
+            Ran first = cli(env(face), "-v", "devices", "--json");
             assertEquals(0, first.code(), first.err());
             assertEquals(0, first.last().path("exit_code").asInt(), first.last().toString());
-            CliRun second = CliRun.of(roots(face, "devices", "--json").toArray(String[]::new));
+            Ran second = cli(env(face), "devices", "--json");
             assertEquals(first.out(), second.out(), "JSON keys in a stable order");
         }
 
-        CliRun help = CliRun.of("--help");
+        Ran help = cli(Map.of(), "--help");
         List<String> summaries = new ArrayList<>();
         boolean inCommands = false;
         for (String l : help.out().lines().toList()) {
@@ -184,7 +205,7 @@ class CliContractTest {
         assertTrue(summaries.size() >= 10, help.out());
         summaries.forEach(l -> assertFalse(l.endsWith(","), "a summary cut short: " + l));
         assertTrue(help.out().lines().noneMatch(l -> l.startsWith("(")), "a footer line wrapped:\n" + help.out());
-        CliRun bootModeHelp = CliRun.of("boot-mode", "--help");
+        Ran bootModeHelp = cli(Map.of(), "boot-mode", "--help");
         String text = bootModeHelp.out() + bootModeHelp.err();
         assertFalse(text.contains("verification mismatch"), "boot-mode verifies nothing:\n" + text);
     }

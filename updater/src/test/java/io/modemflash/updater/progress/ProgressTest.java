@@ -80,7 +80,7 @@ class ProgressTest {
         feed(progress(false, false));
         String err = stderr.toString(StandardCharsets.UTF_8);
         assertFalse(err.contains("\r"), "no in-place redraws in a pipe");
-        assertEquals(List.of("firehose: configure ufs", "system.img -> system  1000 MiB in 10.0 s (104.9 MB/s)"),
+        assertEquals(List.of("firehose: configure ufs ...", "system.img -> system  1000 MiB in 10.0 s (104.9 MB/s)"),
                 List.of(err.split("\n")));
         assertEquals("", stdout.toString(StandardCharsets.UTF_8));
     }
