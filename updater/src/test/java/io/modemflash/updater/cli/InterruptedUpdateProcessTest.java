@@ -99,7 +99,7 @@ class InterruptedUpdateProcessTest {
                     "--state-dir", dir.resolve("state").toString(), "--poll-ms", "20", "--modem-retry-ms", "100");
 
             try (ModemflashProcess first = ModemflashProcess.start(env, tmp, args)) {
-                assertTrue(first.awaitEvent(trigger(profileName, point), 60_000),
+                assertTrue(first.awaitEvent(trigger(profileName, point), 300_000),
                         "never reached " + point + "\n" + first.err() + first.lines());
                 Thread.sleep(delayMs(profileName, point));
                 first.signal(sig);
