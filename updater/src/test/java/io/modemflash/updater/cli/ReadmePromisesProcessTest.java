@@ -140,17 +140,19 @@ class ReadmePromisesProcessTest {
     @DisplayName("README: \"A port 'busy' (exit 4) is held by another program; the message names it\": one "
             + "process per modem, whatever it is called, download mode included (issue 13 item 15)")
     void oneProcessPerModem() throws Exception {
-        try (EmulatedModem m = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, dir.resolve("s"))) {
-            m.boot().linkRate(2_000); // the first run stays in download mode until the refusals are in
+        try (EmulatedModem m = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, dir.resolve("s"))) {
+            // the first run stays in download mode until the refusals are in: a 9x50's Firehose takes 8 KiB
+            // writes, each well within the host's write timeout even at this rate
+            m.boot().linkRate(2_000);
             PtyFace face = m.publishPty(dir.resolve("pty"));
-            try (ModemflashProcess first = run(env(face), update(samples.mc7455(), "-d",
+            try (ModemflashProcess first = run(env(face), update(samples.em7565(), "-d",
                     face.qmiDevice().toString()))) {
                 assertTrue(first.awaitEvent(e -> e.path("event").asText().equals("image"), 60_000), first.err());
                 // the modem is in download mode now: its cdc-wdm is gone, its port and boot tty remain
-                List<List<String>> seconds = List.of(List.of("update", samples.mc7455().toString(), "-d",
+                List<List<String>> seconds = List.of(List.of("update", samples.em7565().toString(), "-d",
                                 face.usbPort(), "--json", "--state-dir", dir.resolve("other-state").toString()),
-                        List.of("download", samples.mc7455().toString(), "--port", face.usbPort(), "--json"),
-                        List.of("download", samples.mc7455().toString(), "--tty", face.downloadTty().toString(),
+                        List.of("download", samples.em7565().toString(), "--port", face.usbPort(), "--json"),
+                        List.of("download", samples.em7565().toString(), "--tty", face.downloadTty().toString(),
                                 "--json"));
                 List<ModemflashProcess> refused = new ArrayList<>();
                 for (List<String> second : seconds) {
@@ -170,7 +172,7 @@ class ReadmePromisesProcessTest {
                 assertEquals(0, first.exit(180), first.err());
                 first.assertJsonContract(0);
             }
-            InterruptedUpdateProcessTest.assertFlashHolds("mc7455", samples.mc7455(), dir.resolve("s"));
+            InterruptedUpdateProcessTest.assertFlashHolds("em7565", samples.em7565(), dir.resolve("s"));
         }
     }
 
