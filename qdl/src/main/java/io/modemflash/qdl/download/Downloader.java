@@ -443,7 +443,8 @@ public final class Downloader {
          * data or Firehose program data) and gets zeros until it has the count it waits for
          * (at most the package's largest image) and speaks again; Sahara answering the NOP
          * means a HELLO was eaten or command mode was left open: SWITCH_MODE and
-         * RESET_STATE_MACHINE bring a fresh HELLO.
+         * RESET_STATE_MACHINE bring a fresh HELLO. Bytes that are none of these (an answer the
+         * earlier host did not read) are discarded and the device probed the same way.
          */
         private Detection settle(SaharaSession s, Detection d, boolean sierra) throws IOException {
             for (int round = 0; round < 4; round++) {
@@ -460,6 +461,17 @@ public final class Downloader {
                             d = s.resyncToHello(); // a HELLO after our probe bytes: start clean from a fresh one
                         } else if (d.state() == SaharaSession.State.UNKNOWN || d.state() == SaharaSession.State.SAHARA_READ
                                 && sierra) {
+                            d = s.resyncToHello();
+                        }
+                    }
+                    case UNKNOWN -> {
+                        // e.g. the "confirmed" of a 0xFF00 switch or a DONE_RESP a killed host never read
+                        warn("unexpected bytes from the device (" + hex(d.firstBytes(), 16) + "): left by an earlier "
+                                + "run; discarding them and probing");
+                        s.drain(300);
+                        d = probe(s, sierra);
+                        if (sierra && d.state() != SaharaSession.State.FIREHOSE
+                                && d.state() != SaharaSession.State.SILENT) {
                             d = s.resyncToHello();
                         }
                     }

@@ -23,7 +23,8 @@ class PortWatcherTest {
         DeviceScannerTest.mc7455(fs, "3-1.4", 7);
         DeviceScanner scanner = new DeviceScanner(fs.roots());
         Device before = scanner.find("3-1.4").orElseThrow();
-        PortWatcher w = new PortWatcher(scanner, before, Duration.ofMillis(5));
+        // two polls must span the test's making of device, interface and tty, also on a loaded machine
+        PortWatcher w = new PortWatcher(scanner, before, Duration.ofMillis(100));
         CompletableFuture<Device> found = CompletableFuture.supplyAsync(() -> {
             try {
                 return w.await(PortWatcher.downloadMode(), "download-mode device", Duration.ofSeconds(20));
