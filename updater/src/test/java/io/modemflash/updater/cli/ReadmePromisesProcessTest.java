@@ -147,7 +147,7 @@ class ReadmePromisesProcessTest {
             PtyFace face = m.publishPty(dir.resolve("pty"));
             try (ModemflashProcess first = run(env(face), update(samples.em7565(), "-d",
                     face.qmiDevice().toString()))) {
-                assertTrue(first.awaitEvent(e -> e.path("event").asText().equals("image"), 60_000), first.err());
+                assertTrue(first.awaitEvent(e -> e.path("event").asText().equals("image"), 300_000), first.err());
                 // the modem is in download mode now: its cdc-wdm is gone, its port and boot tty remain
                 List<List<String>> seconds = List.of(List.of("update", samples.em7565().toString(), "-d",
                                 face.usbPort(), "--json", "--state-dir", dir.resolve("other-state").toString()),
@@ -187,16 +187,16 @@ class ReadmePromisesProcessTest {
         Map<String, String> env = Map.of(SystemRoots.SYSFS_ENV, tree.toString(), SystemRoots.DEV_ENV, tree.toString());
         ModemflashProcess modem = run(Map.of(), emulate);
         try {
-            assertTrue(modem.awaitEvent(e -> e.path("event").asText().equals("ready"), 60_000), modem.err());
+            assertTrue(modem.awaitEvent(e -> e.path("event").asText().equals("ready"), 300_000), modem.err());
             List<String> args = update(samples.mc7455(), "-d", tree.resolve("dev/cdc-wdm0").toString(), "--timeout",
                     "await-modem=20");
             try (ModemflashProcess first = run(env, args)) {
                 assertTrue(first.awaitEvent(e -> e.path("event").asText().equals("image")
-                        && e.path("what").asText().equals("done"), 60_000), first.err());
+                        && e.path("what").asText().equals("done"), 300_000), first.err());
                 modem.signal(Sig.KILL);
                 modem.exit(30);
                 modem = run(Map.of(), emulate); // powered again: the old firmware, the flash as it was
-                assertTrue(modem.awaitEvent(e -> e.path("event").asText().equals("ready"), 60_000), modem.err());
+                assertTrue(modem.awaitEvent(e -> e.path("event").asText().equals("ready"), 300_000), modem.err());
                 int exit = first.exit(120);
                 assertNotEquals(0, exit, "the modem came back with its old firmware: " + first.err());
                 first.assertJsonContract(exit);
