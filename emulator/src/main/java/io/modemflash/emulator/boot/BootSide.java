@@ -57,6 +57,7 @@ public final class BootSide implements Closeable {
     private long replugDelayMs;
     private String unplugWhy;
     private int sessions;
+    private volatile long linkRate;
 
     /**
      * @param storageDir where flash lives (null: a temporary directory removed on close)
@@ -105,6 +106,15 @@ public final class BootSide implements Closeable {
      */
     public void inProcessLink(InMemoryLink.Options options) {
         inProcess.options = options;
+    }
+
+    /**
+     * How fast the download-mode device takes data, in bytes per second (0, the default: as
+     * fast as it comes). A slow link gives tests time to interrupt a download mid-image.
+     * Applies from the next enumeration.
+     */
+    public void linkRate(long bytesPerSecond) {
+        this.linkRate = bytesPerSecond;
     }
 
     /** Replaces the in-process face (the pty face takes over the bus). */
@@ -229,7 +239,7 @@ public final class BootSide implements Closeable {
 
     private BootExit session(DownloadMode mode, Link device, UsbPort p) {
         DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging,
-                this::replugAfter, diagnostics);
+                this::replugAfter, diagnostics, () -> linkRate);
         try {
             switch (mode.kind()) {
                 case EDL -> {

@@ -32,13 +32,21 @@ final class DeviceIo {
     private byte[] pending = new byte[0];
     private int pendingOff;
     private long downloaded;
+    private final java.util.function.LongSupplier bytesPerSecond;
+    private long pacedRate;
+    private long pacedBytes;
+    private long pacedSince;
 
     /**
-     * @param beforeUnplug the port's last word before an injected disconnect drops the link
-     * @param unplugged    told how long (ms) an injected unplug keeps the device off the bus
+     * @param beforeUnplug   the port's last word before an injected disconnect drops the link
+     * @param unplugged      told how long (ms) an injected unplug keeps the device off the bus
+     * @param bytesPerSecond how fast the device takes what the host sends (a slow link or flash),
+     *                       read as it goes; 0: as fast as it comes
      */
     DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
-             java.util.function.LongConsumer unplugged, Consumer<String> log) {
+             java.util.function.LongConsumer unplugged, Consumer<String> log,
+             java.util.function.LongSupplier bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
         this.link = link;
         this.log = log;
         this.unplugged = unplugged;
@@ -81,12 +89,15 @@ final class DeviceIo {
         long end = System.nanoTime() + timeoutMs * 1_000_000L;
         try {
             if (echo == null) {
-                return link.read(b, off, len, timeoutMs);
+                int n = link.read(b, off, len, timeoutMs);
+                pace(n);
+                return n;
             }
             // watching for echo: read what is there (a target may read byte by byte), drop the echo, keep the rest
             byte[] chunk = new byte[Math.max(len, ECHO_CHUNK)];
             while (true) {
                 int n = link.read(chunk, 0, chunk.length, Math.max(0, (end - System.nanoTime()) / 1_000_000L));
+                pace(n);
                 if (n > 0) {
                     n = dropEcho(chunk, 0, n);
                 }
@@ -145,6 +156,31 @@ final class DeviceIo {
         }
         System.arraycopy(b, off + k, b, off, n - k);
         return n - k;
+    }
+
+    /** Holds the device back to bytesPerSecond on average, as a slow link would. */
+    private void pace(int n) throws IOException {
+        long rate = bytesPerSecond.getAsLong();
+        if (rate <= 0 || n <= 0) {
+            pacedBytes = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (pacedBytes == 0 || rate != pacedRate) {
+            pacedSince = now; // a new rate counts from now
+            pacedBytes = 0;
+            pacedRate = rate;
+        }
+        pacedBytes += n;
+        long due = pacedSince + pacedBytes * 1_000_000_000L / rate;
+        if (due > now) {
+            try {
+                Thread.sleep((due - now) / 1_000_000L, (int) ((due - now) % 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
     }
 
     void readFully(byte[] b, int off, int len) throws IOException, BootExit {

@@ -76,6 +76,13 @@ final class SierraQdlTarget {
             } else if (h.maxVersion() < 6 || h.minVersion() > 6) {
                 error(QdlError.BAD_FEATURES); // the 9x30 speaks version 6 only
             } else {
+                // A hello starts a new session: an image a vanished host left open is dropped
+                // (nothing of it was committed), and the next open starts at chunk 0.
+                if (open != null) {
+                    open.close();
+                    open = null;
+                }
+                nextSeq = 0;
                 helloDone = true;
                 send(new QdlMessage.HelloRsp(QdlMessage.TARGET_MAGIC, 6, 6, 0x00100000L, 0x00000100L, 0x09, 0x0400,
                         0x0000, h.features()));

@@ -16,8 +16,9 @@ import java.util.Set;
  * @param memoryName  Firehose MemoryName for flat builds; null picks from the sector size
  *                    (512: emmc, otherwise ufs, then nand if the programmer refuses)
  * @param reset       reset the device after a successful download
- * @param skipImages  images already on the device (Sierra per-image flows only; flat builds
- *                    and Gobi are always written whole)
+ * @param skipImages  images already on the device (resume): Sierra images by name, flat-build
+ *                    programs as {@link Downloader#flatImageKey}; Gobi packages are always
+ *                    written whole
  */
 public record DownloadOptions(SaharaSession.Options sahara, SaharaSession.Options sierraSahara,
                               FirehoseSession.Options firehose, SierraQdlSession.Options qdl, String memoryName,

@@ -84,7 +84,7 @@ public final class Downloader {
                     + "device may also be a Sierra QDL boot-and-hold, which needs a sierra-qdl package)");
             case UNKNOWN -> new ProtocolException("unrecognised first bytes from " + link.describe() + ": "
                     + hex(d.firstBytes(), 16));
-            case SAHARA_HELLO, FIREHOSE -> new ProtocolException("device state " + d.state()
+            case SAHARA_HELLO, FIREHOSE, SAHARA_READ -> new ProtocolException("device state " + d.state()
                     + " not expected at this point on " + link.describe());
         };
     }
@@ -96,6 +96,14 @@ public final class Downloader {
         }
         int sector = fb.operations().isEmpty() ? 4096 : fb.operations().get(0).sectorSize();
         return sector == 512 ? List.of("emmc", "ufs", "nand") : List.of("ufs", "nand", "emmc");
+    }
+
+    /**
+     * How a flat build's program is named in {@link DownloadOptions#skipImages()} and in the
+     * resume journal: one file may be written to several places ("modem.img -> persist").
+     */
+    public static String flatImageKey(String filename, String target) {
+        return target == null ? filename : filename + " -> " + target;
     }
 
     private static String hex(byte[] b, int max) {
@@ -114,6 +122,8 @@ public final class Downloader {
         private String image;
         private long bytes;
         private boolean reset;
+        /** The device answered the probe's NOP as a programmer: the session is in step. */
+        private boolean answeredNop;
 
         Run(FirmwarePackage pkg, Link link) {
             this.pkg = pkg;
@@ -150,6 +160,10 @@ public final class Downloader {
             SierraQdlSession q = new SierraQdlSession(link, options.qdl());
             stage("qdl", "hello");
             q.begin();
+            if (q.resynced()) {
+                warn("the device did not answer at once: an earlier run was cut off mid-transfer; resynchronised it "
+                        + "(HDLC flags, a new hello) and starting the images again");
+            }
             listener.on(new DownloadEvent.Log("QDL hello v" + q.version() + " accepted"));
             for (PackageImage img : pkg.images()) {
                 if (skipped(img.name())) {
@@ -199,7 +213,7 @@ public final class Downloader {
         private void sierraFirehose() throws IOException {
             stage("detect", "waiting for the Sahara HELLO on " + link.describe());
             SaharaSession s = new SaharaSession(link, options.sierraSahara());
-            Detection d = s.detect();
+            Detection d = settle(s, s.detect(), true);
             FirehoseSession fh;
             boolean pinged = false;
             switch (d.state()) {
@@ -222,21 +236,8 @@ public final class Downloader {
                 case FIREHOSE -> {
                     state = DeviceState.FIREHOSE;
                     listener.on(new DownloadEvent.Log("Firehose already runs: Sahara skipped"));
-                    fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
-                }
-                case SILENT -> {
-                    // No HELLO: either it was eaten, or an earlier run already switched to
-                    // Firehose and the programmer waits silently. Only a ping tells them apart.
-                    stage("firehose", "no HELLO: probing for a running Firehose");
-                    fh = new FirehoseSession(link, options.firehose());
-                    try {
-                        fh.onLog(this::log);
-                        fh.nop("ping");
-                    } catch (LinkTimeoutException e) {
-                        throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
-                    }
+                    fh = resumedFirehose(d);
                     pinged = true;
-                    state = DeviceState.FIREHOSE;
                 }
                 default -> throw notUsable(d, link, pkg.protocol(), options.sierraSahara().helloTimeoutMs());
             }
@@ -281,21 +282,34 @@ public final class Downloader {
                     + ": a qualcomm-edl package without a flat build"));
             stage("detect", "waiting for the Sahara HELLO on " + link.describe());
             SaharaSession s = new SaharaSession(link, options.sahara());
-            Detection d = s.detect();
-            if (d.state() == SaharaSession.State.SAHARA_ERROR) {
-                // a previous run died mid-upload: send the state machine back to HELLO once
-                warn("device in a Sahara error state: resetting the Sahara state machine");
-                s.resetStateMachine();
-                d = s.detect();
+            Detection d = settle(s, s.detect(), false);
+            PackageImage prog = fb.programmer();
+            if (d.state() == SaharaSession.State.SAHARA_READ) {
+                // the PBL still waits for the programmer an earlier run was uploading: go on serving it
+                state = DeviceState.SAHARA;
+                warn("the device is inside a programmer upload an earlier run left: continuing it");
+                stage("sahara", "continuing the upload of " + prog.name());
+                try (SaharaImage si = SaharaImage.open(prog.path())) {
+                    Detection pending = d;
+                    write(prog.name(), "programmer", prog.size(), p -> s.resumeUpload(si, p, pending.request()));
+                    d = null;
+                } catch (SaharaStatusException e) {
+                    // it noticed a lost piece: back to HELLO and a whole upload
+                    warn("the device refused the continued upload (" + e.getMessage() + "): uploading it again");
+                    s.resetStateMachine();
+                    d = s.detect();
+                }
             }
             FirehoseSession fh;
-            if (d.state() == SaharaSession.State.SAHARA_HELLO) {
+            boolean synced = false;
+            if (d == null) {
+                fh = new FirehoseSession(link, options.firehose(), s.takeBuffered());
+            } else if (d.state() == SaharaSession.State.SAHARA_HELLO) {
                 state = DeviceState.SAHARA;
                 if (d.hello().mode() == SaharaPacket.MODE_MEMORY_DEBUG) {
                     throw new WrongDeviceException(link.describe() + " is in crash-dump (memory debug) mode: "
                             + "use 'sahara dump', or power-cycle it into EDL");
                 }
-                PackageImage prog = fb.programmer();
                 stage("sahara", "uploading " + prog.name());
                 try (SaharaImage si = SaharaImage.open(prog.path())) {
                     write(prog.name(), "programmer", prog.size(), p -> s.uploadProgrammer(si, p));
@@ -304,23 +318,33 @@ public final class Downloader {
             } else if (d.state() == SaharaSession.State.FIREHOSE) {
                 state = DeviceState.FIREHOSE;
                 listener.on(new DownloadEvent.Log("a Firehose programmer already runs: upload skipped"));
-                fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
+                fh = resumedFirehose(d);
+                synced = true;
             } else {
                 throw notUsable(d, link, pkg.protocol(), options.sahara().helloTimeoutMs());
             }
             fh.onLog(this::log);
-            stage("firehose", "banner");
-            fh.readBanner();
+            if (!synced) {
+                stage("firehose", "banner");
+                fh.readBanner();
+            }
             boolean nand = configure(fh, fb);
             List<FlatOp> ops = nand ? fb.operationsForNand() : fb.operations();
             FlatOpRunner runner = new FlatOpRunner(fh);
             stage("program", nand ? "NAND order" : null);
             boolean patching = false;
-            for (FlatOp op : ops) {
+            int resumeAt = resumeAt(ops);
+            for (int i = 0; i < ops.size(); i++) {
+                FlatOp op = ops.get(i);
                 if (op instanceof FlatOp.Program p) {
-                    String target = p.label() == null || p.label().isEmpty()
-                            ? "LUN " + p.lun() + " sector " + p.startSector().text() : p.label();
+                    String target = programTarget(p);
+                    if (options.skipImages().contains(flatImageKey(p.filename(), target))) {
+                        skippedAs(flatImageKey(p.filename(), target), p.filename());
+                        continue;
+                    }
                     write(p.filename(), target, programBytes(p), pr -> runner.run(p, pr));
+                } else if (op instanceof FlatOp.Erase e && i < resumeAt) {
+                    image = null; // an earlier run erased it before the programs that followed it
                 } else if (op instanceof FlatOp.Erase e) {
                     image = null;
                     listener.on(new DownloadEvent.Log("erase " + (e.label() == null ? "" : e.label() + " ")
@@ -351,6 +375,34 @@ public final class Downloader {
             }
         }
 
+        /**
+         * Resuming a flat build: the index of the first program an earlier run did not finish
+         * (the device acknowledged every one before it, the journal says which). Erases before
+         * it are not repeated: they would wipe what was written after them.
+         */
+        private int resumeAt(List<FlatOp> ops) {
+            if (options.skipImages().isEmpty()) {
+                return 0;
+            }
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof FlatOp.Program p
+                        && !options.skipImages().contains(flatImageKey(p.filename(), programTarget(p)))) {
+                    return i;
+                }
+            }
+            return ops.size();
+        }
+
+        private static String programTarget(FlatOp.Program p) {
+            return p.label() == null || p.label().isEmpty() ? "LUN " + p.lun() + " sector " + p.startSector().text()
+                    : p.label();
+        }
+
+        private void skippedAs(String key, String name) {
+            images.add(new DownloadResult.ImageResult(name, null, 0, Duration.ZERO, true));
+            listener.on(new DownloadEvent.ImageSkipped(key, "written and acknowledged by an earlier run"));
+        }
+
         /** configure with the chosen or guessed MemoryName; returns whether the storage is NAND. */
         private boolean configure(FirehoseSession fh, FlatBuild fb) throws IOException {
             List<String> names = memoryNames(options, fb);
@@ -379,6 +431,129 @@ public final class Downloader {
             long[] sum = {0};
             p.forEachSparseRun(r -> sum[0] += r.sectors() * p.sectorSize());
             return sum[0];
+        }
+
+        // ------------------------------------------------------------------ recovery
+
+        /**
+         * Brings a device an earlier host left somewhere mid-way to a state a download can
+         * start from, without a power cycle (PROTOCOLS.md 4-5): a Sahara error goes back to
+         * HELLO; a silent device is probed with a Firehose NOP (a programmer that already runs
+         * answers it); a device that answers nothing is inside a raw transfer (Sahara image
+         * data or Firehose program data) and gets zeros until it has the count it waits for
+         * (at most the package's largest image) and speaks again; Sahara answering the NOP
+         * means a HELLO was eaten or command mode was left open: SWITCH_MODE and
+         * RESET_STATE_MACHINE bring a fresh HELLO. Bytes that are none of these (an answer the
+         * earlier host did not read) are discarded and the device probed the same way.
+         */
+        private Detection settle(SaharaSession s, Detection d, boolean sierra) throws IOException {
+            for (int round = 0; round < 4; round++) {
+                switch (d.state()) {
+                    case SAHARA_ERROR -> {
+                        warn("device in a Sahara error state: resetting the Sahara state machine");
+                        d = sierra ? s.resyncToHello() : resetToHello(s);
+                    }
+                    case SILENT -> {
+                        warn("no Sahara HELLO: probing for a programmer that already runs, or a transfer an earlier"
+                                + " run left");
+                        d = probe(s, sierra);
+                        if (d.state() == SaharaSession.State.SAHARA_HELLO && sierra) {
+                            d = s.resyncToHello(); // a HELLO after our probe bytes: start clean from a fresh one
+                        } else if (d.state() == SaharaSession.State.UNKNOWN || d.state() == SaharaSession.State.SAHARA_READ
+                                && sierra) {
+                            d = s.resyncToHello();
+                        }
+                    }
+                    case UNKNOWN -> {
+                        // e.g. the "confirmed" of a 0xFF00 switch or a DONE_RESP a killed host never read
+                        warn("unexpected bytes from the device (" + hex(d.firstBytes(), 16) + "): left by an earlier "
+                                + "run; discarding them and probing");
+                        s.drain(300);
+                        d = probe(s, sierra);
+                        if (sierra && d.state() != SaharaSession.State.FIREHOSE
+                                && d.state() != SaharaSession.State.SILENT) {
+                            d = s.resyncToHello();
+                        }
+                    }
+                    default -> {
+                        return d;
+                    }
+                }
+            }
+            return d;
+        }
+
+        private Detection resetToHello(SaharaSession s) throws IOException {
+            s.drain(300);
+            s.resetStateMachine();
+            return s.detect();
+        }
+
+        /**
+         * A Firehose NOP (Sierra's {@code value="ping"}), then zeros while nothing answers; what
+         * answers says the state. A programmer's answer to the NOP leaves the session in step.
+         */
+        private Detection probe(SaharaSession s, boolean sierra) throws IOException {
+            link.write(io.modemflash.qdl.firehose.FirehoseXml.command("nop", sierra
+                    ? io.modemflash.qdl.firehose.FirehoseXml.attrs("value", "ping")
+                    : io.modemflash.qdl.firehose.FirehoseXml.attrs()));
+            Detection d = s.detect(2_000, false);
+            if (d.state() != SaharaSession.State.SILENT) {
+                answeredNop = d.state() == SaharaSession.State.FIREHOSE;
+                return d;
+            }
+            byte[] zeros = new byte[64 * 1024];
+            long limit = largestImage() + (1 << 20);
+            for (long sent = 0; sent < limit; sent += zeros.length) {
+                link.write(zeros, 0, zeros.length);
+                d = s.detect(5, false);
+                if (d.state() != SaharaSession.State.SILENT) {
+                    warn("the device was inside a raw transfer an earlier run left: completed it with "
+                            + (sent + zeros.length) + " bytes of zeros (rewritten below)");
+                    return d;
+                }
+            }
+            return s.detect(2_000, false);
+        }
+
+        /**
+         * A programmer found running: its stale answers drained, then a NOP proves it listens.
+         * One that stays silent is in raw mode (a program an earlier run left): zeros complete
+         * the count it waits for, then it answers again.
+         */
+        private FirehoseSession resumedFirehose(Detection d) throws IOException {
+            FirehoseSession fh = new FirehoseSession(link, options.firehose(), d.firstBytes());
+            fh.onLog(this::log);
+            fh.drainLogs();
+            if (answeredNop) {
+                return fh; // it answered our NOP: nothing stale is left between us
+            }
+            try {
+                fh.exchange("nop", io.modemflash.qdl.firehose.FirehoseXml.attrs(), 2_000); // ACK or NAK: it listens
+                return fh;
+            } catch (LinkTimeoutException e) {
+                warn("the programmer does not answer: it is inside a program an earlier run left; completing it");
+            }
+            byte[] zeros = new byte[64 * 1024];
+            byte[] answer = new byte[4096];
+            long limit = largestImage() + (1 << 20);
+            for (long sent = 0; sent < limit; sent += zeros.length) {
+                link.write(zeros, 0, zeros.length);
+                int n = link.read(answer, 0, answer.length, 5);
+                if (n > 0) {
+                    fh = new FirehoseSession(link, options.firehose(), java.util.Arrays.copyOf(answer, n));
+                    fh.onLog(this::log);
+                    fh.drainLogs();
+                    fh.nop();
+                    return fh;
+                }
+            }
+            throw new LinkTimeoutException("the Firehose programmer on " + link.describe() + " stopped answering, "
+                    + "even after " + limit + " bytes: power-cycle it into download mode");
+        }
+
+        private long largestImage() {
+            return pkg.images().stream().mapToLong(PackageImage::size).max().orElse(0);
         }
 
         // ------------------------------------------------------------------ helpers

@@ -56,7 +56,7 @@ public final class SierraQdlSession {
 
     private final Link link;
     private final Options options;
-    private final Hdlc.Deframer deframer = new Hdlc.Deframer(64 * 1024);
+    private Hdlc.Deframer deframer = new Hdlc.Deframer(64 * 1024);
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
     private final byte[] readBuffer = new byte[4096];
     private int version;
@@ -78,8 +78,12 @@ public final class SierraQdlSession {
      * @throws NotInDownloadModeException when a DIAG port answers
      */
     public boolean sdp() throws IOException {
+        return sdp(options.responseTimeoutMs());
+    }
+
+    private boolean sdp(long timeoutMs) throws IOException {
         send(new DloadSdp());
-        QdlMessage m = receive(options.responseTimeoutMs(), "DLOAD SDP");
+        QdlMessage m = receive(timeoutMs, "DLOAD SDP");
         if (m instanceof DloadAck) {
             return true;
         }
@@ -89,10 +93,66 @@ public final class SierraQdlSession {
         throw unexpected(m, "DLOAD SDP");
     }
 
-    /** The usual start: DLOAD SDP (skipped when not supported), then the hello probe. */
+    /**
+     * The usual start: DLOAD SDP (skipped when not supported), then the hello probe. A device
+     * that does not answer SDP promptly may still be inside a transfer a previous host left
+     * (it swallows everything as chunk data): it is resynchronised first ({@link #resync}).
+     * The device keeps an unfinished image open until a new hello starts a new session.
+     *
+     * @return the hello answer; {@link #resynced()} says whether a resync was needed
+     */
     public HelloRsp begin() throws IOException {
-        sdp();
+        drain(200); // answers a killed host never read
+        try {
+            sdp(Math.min(options.responseTimeoutMs(), SDP_PROBE_MS));
+        } catch (LinkTimeoutException e) {
+            resync();
+            sdp();
+        }
         return hello();
+    }
+
+    /** How long the first SDP may take before the device counts as stuck in a transfer. */
+    static final long SDP_PROBE_MS = 2_000;
+    private static final byte[] FLAGS = flags();
+    private boolean resynced;
+
+    private static byte[] flags() {
+        byte[] b = new byte[4096];
+        Arrays.fill(b, (byte) Hdlc.FLAG);
+        return b;
+    }
+
+    /**
+     * Feeds HDLC flags until the device answers: a device waiting for the rest of a
+     * write-unframed header or chunk (up to one chunk and its header) takes them as data and
+     * then answers (a write response or an error); to a device waiting for a frame they are
+     * empty frames, ignored. Its answers are then discarded.
+     */
+    public void resync() throws IOException {
+        resynced = true;
+        long limit = options.chunkSize() + QdlCodec.WRITE_HEADER_LENGTH + 2L * FLAGS.length;
+        for (long sent = 0; sent < limit; sent += FLAGS.length) {
+            link.write(FLAGS, 0, FLAGS.length);
+            if (link.read(readBuffer, 0, readBuffer.length, 2) > 0) {
+                break;
+            }
+        }
+        drain(300);
+    }
+
+    /** Whether {@link #begin()} had to resynchronise a device left mid-transfer. */
+    public boolean resynced() {
+        return resynced;
+    }
+
+    /** Discards what the device sent until the link is quiet for idleMs. */
+    private void drain(long idleMs) throws IOException {
+        while (link.read(readBuffer, 0, readBuffer.length, idleMs) > 0) {
+            // a previous host's unread answers
+        }
+        frames.clear();
+        deframer = new Hdlc.Deframer(64 * 1024);
     }
 
     /** Offers each hello version in turn; returns the device's answer to the first accepted. */

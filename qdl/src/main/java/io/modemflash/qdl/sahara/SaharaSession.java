@@ -55,6 +55,11 @@ public final class SaharaSession {
         HDLC,
         /** Nothing arrived, even after the recovery write (if allowed). */
         SILENT,
+        /**
+         * The device asks for image data (READ_DATA first): an upload a previous host left
+         * mid-way, which goes on with {@link #resumeUpload} (see {@link Detection#request()}).
+         */
+        SAHARA_READ,
         /** Bytes that match none of the above. */
         UNKNOWN
     }
@@ -63,7 +68,10 @@ public final class SaharaSession {
      * @param firstBytes the bytes that were read (hand them to the Firehose/QDL session when
      *                   the state says another protocol runs)
      */
-    public record Detection(State state, Hello hello, EndOfImageTx error, byte[] firstBytes) {
+    public record Detection(State state, Hello hello, EndOfImageTx error, byte[] firstBytes, SaharaPacket request) {
+        public Detection(State state, Hello hello, EndOfImageTx error, byte[] firstBytes) {
+            this(state, hello, error, firstBytes, null);
+        }
     }
 
     /** Chip identity read in command mode; null fields were not answered. */
@@ -101,17 +109,26 @@ public final class SaharaSession {
 
     /** Reads the first bytes and says which protocol the device speaks. */
     public Detection detect() throws IOException {
-        if (!fillAtLeast(1, options.helloTimeoutMs())) {
-            if (!options.recoverLostHello()) {
+        return detect(options.helloTimeoutMs(), options.recoverLostHello());
+    }
+
+    /** Looks at what arrives within timeoutMs; with poke, a silent device gets one byte to provoke a HELLO. */
+    public Detection detect(long timeoutMs, boolean poke) throws IOException {
+        if (!fillAtLeast(1, timeoutMs)) {
+            if (!poke) {
                 return new Detection(State.SILENT, null, null, new byte[0]);
             }
             // The HELLO was eaten (ModemManager, a previous run): one byte provokes a new one.
             link.write(new byte[] {0});
-            if (!fillAtLeast(1, options.helloTimeoutMs())) {
+            if (!fillAtLeast(1, timeoutMs)) {
                 return new Detection(State.SILENT, null, null, new byte[0]);
             }
         }
         int first = buf[start] & 0xff;
+        if (first == SaharaPacket.READ_DATA || first == SaharaPacket.READ_DATA64) {
+            SaharaPacket p = readPacket(options.timeoutMs(), "READ_DATA");
+            return new Detection(State.SAHARA_READ, null, null, SaharaCodec.encode(p), p);
+        }
         if (first == SaharaPacket.HELLO || first == SaharaPacket.END_OF_IMAGE_TX) {
             SaharaPacket p = readPacket(options.timeoutMs(), "HELLO");
             if (p instanceof Hello h) {
@@ -145,6 +162,8 @@ public final class SaharaSession {
             case HDLC -> throw new ProtocolException(link.describe() + " speaks HDLC (Sierra QDL/DLOAD), not Sahara");
             case SILENT -> throw new LinkTimeoutException("no Sahara HELLO from " + link.describe() + " within "
                     + options.helloTimeoutMs() / 1000.0 + " s");
+            case SAHARA_READ -> throw new ProtocolException(link.describe() + " is in the middle of an image "
+                    + "transfer a previous host left (it asks for data): a download continues it");
             case UNKNOWN -> throw new ProtocolException("unrecognised first bytes from " + link.describe() + ": "
                     + hex(d.firstBytes(), 16));
         };
@@ -161,9 +180,25 @@ public final class SaharaSession {
     public void uploadImages(Map<Long, SaharaImage> images, Progress progress) throws IOException {
         requireHello();
         send(new HelloResp(options.respVersion(), options.respCompatible(), 0, SaharaPacket.MODE_IMAGE_TX_PENDING));
+        serveUntilDone(images, progress, null);
+    }
+
+    /**
+     * Goes on with an upload a previous host left mid-way: the device's pending READ_DATA
+     * ({@link Detection#request()}) is served and the transfer continues from there. The
+     * device checks what it loaded; if an earlier piece was lost it reports an error, and the
+     * caller starts over with {@link #resetStateMachine()}.
+     */
+    public void resumeUpload(SaharaImage programmer, Progress progress, SaharaPacket pending) throws IOException {
+        serveUntilDone(new SingleImageMap(programmer), progress, pending);
+    }
+
+    private void serveUntilDone(Map<Long, SaharaImage> images, Progress progress, SaharaPacket pending)
+            throws IOException {
         Map<Long, Long> served = new HashMap<>();
         while (true) {
-            SaharaPacket p = readPacket(options.timeoutMs(), "READ_DATA");
+            SaharaPacket p = pending != null ? pending : readPacket(options.timeoutMs(), "READ_DATA");
+            pending = null;
             if (p instanceof ReadData r) {
                 serve(images, r.imageId(), r.offset(), r.length(), served, progress);
             } else if (p instanceof ReadData64 r) {
@@ -330,6 +365,45 @@ public final class SaharaSession {
     /** Returns a device in an error state to waiting for HELLO_RESP (no answer expected). */
     public void resetStateMachine() throws IOException {
         send(new ResetStateMachine());
+    }
+
+    /** Discards what the device sent and the host has not used: a previous host's unread answers. */
+    public int drain(long idleMs) throws IOException {
+        int n = end - start;
+        start = end;
+        byte[] sink = new byte[64 * 1024];
+        for (int got; (got = link.read(sink, 0, sink.length, idleMs)) > 0; ) {
+            n += got;
+        }
+        return n;
+    }
+
+    /**
+     * Brings a device that a previous host left somewhere in Sahara (command mode, an error
+     * state, after a stray write) back to a fresh HELLO: SWITCH_MODE to image transfer (leaves
+     * command mode) and RESET_STATE_MACHINE (back to HELLO from any other state); the last
+     * HELLO of what comes back counts.
+     */
+    public Detection resyncToHello() throws IOException {
+        drain(300);
+        send(new SwitchMode(SaharaPacket.MODE_IMAGE_TX_PENDING));
+        send(new ResetStateMachine());
+        Hello last = null;
+        long deadline = System.nanoTime() + options.timeoutMs() * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!fillAtLeast(SaharaCodec.HEADER, last == null ? options.timeoutMs() : 300)) {
+                break;
+            }
+            SaharaPacket p = readPacket(options.timeoutMs(), "HELLO");
+            if (p instanceof Hello h) {
+                last = h;
+            }
+        }
+        if (last == null) {
+            return new Detection(State.SILENT, null, null, new byte[0]);
+        }
+        hello = last;
+        return new Detection(State.SAHARA_HELLO, last, null, SaharaCodec.encode(last));
     }
 
     // ---------------------------------------------------------------------------- memory debug

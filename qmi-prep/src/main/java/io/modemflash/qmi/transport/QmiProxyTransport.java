@@ -101,13 +101,15 @@ public final class QmiProxyTransport extends FdTransport {
     }
 
     private static void spawnProxy(Path program) throws QmiException {
-        LOG.info("starting {}", program);
         try {
-            new ProcessBuilder(program.toString())
+            Process p = new ProcessBuilder(program.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
+            // as when libqmi starts it: it outlives this command to serve other clients, until idle
+            LOG.warn("started {} (pid {}); it stays to share the port with other clients and exits by itself once "
+                    + "none is left (or: kill {})", program, p.pid(), p.pid());
         } catch (IOException e) {
             throw new QmiException("cannot start " + program + ": " + e.getMessage(), e);
         }

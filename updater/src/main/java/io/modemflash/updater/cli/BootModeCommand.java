@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qmi.prep.DownloadModeSwitch;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.updater.discovery.Device;
@@ -7,12 +10,15 @@ import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.PortWatcher;
 import io.modemflash.updater.pipeline.DownloadModeEntry;
 import io.modemflash.updater.pipeline.ModemManagerCheck;
+import io.modemflash.updater.pipeline.PortLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -24,11 +30,11 @@ import java.util.concurrent.Callable;
                 "Then flash it with 'modemflash download'. Sierra modems need the versions of the firmware to download "
                         + "(else Set Firmware ID / boot image download mode is used)."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0 done (also: already running it, dry run), 2 usage, 3 device not found,",
-                "  4 device busy (or ModemManager running without --proxy), 5 bad package,",
-                "  6 protocol failure (the modem refused, e.g. nothing to download),",
-                "  7 timeout, 8 verification mismatch, 9 package for another product,",
-                "  10 device disconnected, 130 interrupted (run the same command to resume)."})
+        footer = {"  0 in download mode (or already was), 2 usage, 3 device not found or no QMI port,",
+                "  4 device busy (another process, or ModemManager running without --proxy),",
+                "  6 the modem refused (e.g. nothing to download: --override-download),",
+                "  7 timeout (no download-mode device within --wait), 10 device disconnected,",
+                "  130 interrupted, 143 terminated."})
 public final class BootModeCommand implements Callable<Integer> {
     @Option(names = {"-d", "--device"}, paramLabel = "DEV", required = true,
             description = "The modem: /dev/cdc-wdmN, a tty of it, or a USB port path.")
@@ -53,13 +59,20 @@ public final class BootModeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
+        rootOptions.impliedBy(List.of(device));
         DeviceScanner scanner = rootOptions.scanner();
-        Device d = scanner.find(device).orElseThrow(() -> new CliFailure(ExitCode.DEVICE_NOT_FOUND,
+        Device d = Lookup.modem(scanner, device, null).orElseThrow(() -> new Failure(ExitCode.DEVICE_NOT_FOUND,
                 "no modem at " + device + " (see 'modemflash devices')"));
+        try (PortLock lock = PortLock.acquire(scanner.roots(), d.port(), "boot-mode -d " + device)) {
+            return switchToDownload(out, scanner, d);
+        }
+    }
+
+    private int switchToDownload(Output out, DeviceScanner scanner, Device d) throws Exception {
         if (d.inDownloadMode()) {
             out.text(d.port() + ": already in download mode (" + d.vidPid() + ")");
-            out.event("result", result(d, null));
+            out.result(ExitCode.OK, null, result(d, null));
             return ExitCode.OK.code;
         }
         modemManager.check(out, rootOptions.realDevices(), targetOptions.proxy, ModemManagerCheck.advice(false),
@@ -74,21 +87,19 @@ public final class BootModeCommand implements Callable<Integer> {
                 + ")");
         o.notes().forEach(n -> out.trace("refused: " + n));
         if (waitSeconds <= 0) {
-            out.event("result", result(d, o));
+            out.result(ExitCode.OK, null, result(d, o));
             return ExitCode.OK.code;
         }
         Device dl = watcher.await(PortWatcher.downloadMode(), "download-mode device", Duration.ofSeconds(waitSeconds));
         out.text(dl.port() + ": " + dl.vidPid() + " in download mode" + (dl.downloadTty() == null ? ""
                 : " on " + dl.downloadTty().node()) + "; flash it with 'modemflash download'");
-        Map<String, Object> r = result(dl, o);
-        out.event("result", r);
+        out.result(ExitCode.OK, null, result(dl, o));
         return ExitCode.OK.code;
     }
 
     private static Map<String, Object> result(Device d, DownloadModeSwitch.Outcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", true);
-        m.put("device", d.fields());
+        m.put("download_device", d.fields());
         if (o != null) {
             m.put("method", o.method().label());
             m.put("to_download", o.toDownloadNames());

@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.Output;
 import io.modemflash.qdl.firehose.FirehoseDescriber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +31,6 @@ public final class DecodeFirehoseCommand implements Callable<Integer> {
         String in = DecodeHdlcCommand.input(hex);
         byte[] b = in.stripLeading().startsWith("<") ? in.strip().getBytes(StandardCharsets.UTF_8)
                 : DecodeHdlcCommand.bytes(in);
-        return DecodeHdlcCommand.report("firehose", FirehoseDescriber.describe(b), new Output(options));
+        return DecodeHdlcCommand.report("firehose", FirehoseDescriber.describe(b), options.output());
     }
 }

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qdl.Decoded;
 import io.modemflash.qdl.hdlc.HdlcDescriber;
 import io.modemflash.qmi.Hex;
@@ -34,7 +37,7 @@ public final class DecodeHdlcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return report("hdlc", HdlcDescriber.describe(bytes(input(hex))), new Output(options));
+        return report("hdlc", HdlcDescriber.describe(bytes(input(hex))), options.output());
     }
 
     /** The arguments joined, or stdin for a lone '-'. */
@@ -52,10 +55,10 @@ public final class DecodeHdlcCommand implements Callable<Integer> {
         try {
             b = Hex.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, "bad hex: " + e.getMessage());
+            throw new Failure(ExitCode.USAGE, "bad hex: " + e.getMessage());
         }
         if (b.length == 0) {
-            throw new CliFailure(ExitCode.USAGE, "no bytes to decode");
+            throw new Failure(ExitCode.USAGE, "no bytes to decode");
         }
         return b;
     }

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qmi.Hex;
 import io.modemflash.qmi.QmiDescriber;
 import picocli.CommandLine.Command;
@@ -33,11 +36,11 @@ public final class DecodeQmiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(options);
+        Output out = options.output();
         byte[] bytes = parse(readInput());
         List<QmiDescriber.Entry> entries = QmiDescriber.describe(bytes);
         if (entries.isEmpty()) {
-            throw new CliFailure(ExitCode.USAGE, "no bytes to decode");
+            throw new Failure(ExitCode.USAGE, "no bytes to decode");
         }
         out.text(QmiDescriber.render(entries).stripTrailing());
         int frames = 0;
@@ -76,7 +79,7 @@ public final class DecodeQmiCommand implements Callable<Integer> {
         try {
             return Hex.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, "bad hex: " + e.getMessage());
+            throw new Failure(ExitCode.USAGE, "bad hex: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.Output;
 import io.modemflash.qdl.sahara.SaharaDescriber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,6 @@ public final class DecodeSaharaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         byte[] b = DecodeHdlcCommand.bytes(DecodeHdlcCommand.input(hex));
-        return DecodeHdlcCommand.report("sahara", SaharaDescriber.describe(b), new Output(options));
+        return DecodeHdlcCommand.report("sahara", SaharaDescriber.describe(b), options.output());
     }
 }

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.images.archive.FileTrees;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -28,10 +31,10 @@ import java.util.concurrent.Callable;
  * runs the same commands a technician would, and removes everything afterwards.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Try modemflash without hardware: start an emulated modem on a pseudo-terminal,",
-                "build a sample firmware package for it, and run the real commands against it:",
-                "inspect the package, read the modem, update it (download mode, flash, reboot, verify),",
-                "and read it again."})
+        description = {"Try modemflash without hardware: the whole job against an emulated modem.",
+                "Starts an emulated modem on a pseudo-terminal, builds a sample firmware package for it, and runs",
+                "the real commands against it: inspect the package, read the modem, update it (download mode,",
+                "flash, reboot, verify), and read it again."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "mc7455", paramLabel = "PROFILE",
@@ -50,9 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             profile = Profiles.byName(profileName);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+            throw new Failure(ExitCode.USAGE, e.getMessage());
         }
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         Path work = Files.createTempDirectory("modemflash-demo-");
         try {
             Path pkg = samplePackage(profile, work.resolve("package"));
@@ -60,13 +63,17 @@ public final class DemoCommand implements Callable<Integer> {
             try (EmulatedModem modem = EmulatedModem.start(profile, FaultPlan.NONE, storage)) {
                 PtyFace face = modem.publishPty(work.resolve("modem"));
                 out.text("demo: emulated " + profile.identity().model() + " on " + face.qmiDevice()
-                        + " (USB port " + face.usbPort() + "), flash kept in " + storage);
+                        + " (USB port " + face.usbPort() + ")" + (keep ? ", flash kept in " + storage : ""));
                 out.text("demo: sample package " + pkg);
                 for (List<String> step : steps(pkg, face, work)) {
                     out.text("\n$ modemflash " + String.join(" ", step));
+                    Output.startRun(); // each step is a run of its own, with its own overall result
                     int code = Main.commandLine().execute(step.toArray(String[]::new));
                     if (code != 0) {
                         out.text("demo: step failed with exit code " + code);
+                        Output.startRun();
+                        out.result(ExitCode.of(code), "demo: the step '"
+                                + String.join(" ", step) + "' failed", java.util.Map.of());
                         return code;
                     }
                 }
@@ -75,6 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
             long compared = compareStorage(profile, pkg, storage);
             out.text("\ndemo: the emulated modem's flash equals the package byte for byte (" + compared
                     + " bytes compared)");
+            Output.startRun();
+            out.result(ExitCode.OK, "the emulated modem's flash equals the package", java.util.Map.of("compared_bytes",
+                    compared));
             return ExitCode.OK.code;
         } finally {
             if (keep) {
@@ -119,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
             case "mc7455" -> SamplePackages.mc7455(dir);
             case "em7565" -> SamplePackages.em7565(dir);
             case "edl" -> SamplePackages.edl(dir);
-            default -> throw new CliFailure(ExitCode.USAGE, "no sample package for profile " + profile.name());
+            default -> throw new Failure(ExitCode.USAGE, "no sample package for profile " + profile.name());
         };
     }
 
@@ -138,11 +148,11 @@ public final class DemoCommand implements Callable<Integer> {
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
             Path file = storage.resolve(e.getKey());
             if (!Files.isRegularFile(file)) {
-                throw new CliFailure(ExitCode.VERIFY_MISMATCH, "demo: the emulated modem has no " + file);
+                throw new Failure(ExitCode.VERIFY_MISMATCH, "demo: the emulated modem has no " + file);
             }
             long at = Arrays.mismatch(Files.readAllBytes(file), e.getValue());
             if (at >= 0) {
-                throw new CliFailure(ExitCode.VERIFY_MISMATCH, "demo: " + file + " differs from the package at byte " + at);
+                throw new Failure(ExitCode.VERIFY_MISMATCH, "demo: " + file + " differs from the package at byte " + at);
             }
             compared += e.getValue().length;
         }

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,7 @@ public final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         List<Device> devices = rootOptions.scanner().scan();
         for (Device d : devices) {
             out.event("device", d.fields());
@@ -31,7 +33,7 @@ public final class DevicesCommand implements Callable<Integer> {
         if (devices.isEmpty()) {
             out.note("no modem found (looked in " + rootOptions.roots().sys() + ")");
         }
-        out.event("result", Map.of("ok", true, "devices", devices.size()));
+        out.result(ExitCode.OK, null, Map.of("devices", devices.size()));
         return ExitCode.OK.code;
     }
 

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.images.FirmwarePackage;
@@ -36,11 +38,11 @@ import java.util.concurrent.Callable;
                 "Qualcomm EDL (Sahara programmer upload + Firehose) or Gobi QDL.",
                 "Without --port/--serial/--tty the single download-mode USB device is used."},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode or not a tty, 4 device busy,",
-                "  5 bad package, 6 the device refused (NAK, Sahara/QDL error status, rejected programmer),",
-                "  7 timeout (stall, no HELLO), 9 the device speaks another boot protocol than the package,",
-                "  10 device disconnected. Run the same command again after a failure (--skip resumes Sierra",
-                "  packages after their completed images)."})
+        footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode, or not a tty,",
+                "  4 device busy, 5 bad package, 6 the device refused (NAK, Sahara/QDL error status,",
+                "  rejected programmer), 7 timeout (stall, no HELLO), 9 the device speaks another boot",
+                "  protocol than the package, 10 device disconnected, 130 interrupted, 143 terminated.",
+                "  Run the same command again after a failure (--skip resumes after completed images)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     OutputOptions options;
@@ -77,7 +79,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(options);
+        Output out = options.output();
         // before anything is read: a boot port ModemManager probed may have lost its HELLO already
         modemManager.check(out, device.realDevice(), ignoreModemManager, ModemManagerCheck.downloadAdvice(false),
                 ModemManagerCheck.downloadAdvice(true));
@@ -92,7 +94,7 @@ public final class DownloadCommand implements Callable<Integer> {
                             : memory.toLowerCase(Locale.ROOT))
                     .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip));
             DownloadResult r;
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "download " + packagePath)) {
                 out.note("device: " + link.describe());
                 r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
             }

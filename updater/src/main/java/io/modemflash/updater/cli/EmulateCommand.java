@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -103,6 +106,11 @@ public final class EmulateCommand implements Callable<Integer> {
                     "it comes back in download mode, in application mode it loses power (QMI client ids go)."})
     long unplugSeconds;
 
+    @Option(names = "--link-rate", paramLabel = "BYTES_PER_SECOND", hidden = true,
+            description = "In download mode, take data no faster than this (a slow link; tests interrupt downloads "
+                    + "mid-image with it). Default: as fast as it comes.")
+    long linkRate;
+
     @Mixin
     OutputOptions outputOptions;
 
@@ -177,9 +185,9 @@ public final class EmulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         if (port != PtyFace.ANY_PORT && (port < 1 || port > SharedTree.PORTS)) {
-            throw new CliFailure(ExitCode.USAGE, "--port " + port + ": the emulated root hub has ports 1-"
+            throw new Failure(ExitCode.USAGE, "--port " + port + ": the emulated root hub has ports 1-"
                     + SharedTree.PORTS);
         }
         Profile p;
@@ -196,13 +204,14 @@ public final class EmulateCommand implements Callable<Integer> {
             }
             modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(), mode);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+            throw new Failure(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
-            throw new CliFailure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
+            throw new Failure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
+        modem.boot().linkRate(linkRate);
         if (unplugSeconds < 0) {
             closeQuietly(modem);
-            throw new CliFailure(ExitCode.USAGE, "--unplug-seconds " + unplugSeconds + ": must be >= 0");
+            throw new Failure(ExitCode.USAGE, "--unplug-seconds " + unplugSeconds + ": must be >= 0");
         }
         unplugOnSigusr1(out, modem);
         if (usbredir != null) {
@@ -215,7 +224,7 @@ public final class EmulateCommand implements Callable<Integer> {
             face = modem.publishPty(where, port);
         } catch (IOException e) {
             closeQuietly(modem);
-            throw new CliFailure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
+            throw new Failure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
         }
         modem.onEvent(e -> report(out, e, usbEvent(e, face)));
         CountDownLatch stopped = stopOnSignal(modem, () -> {
@@ -239,11 +248,14 @@ public final class EmulateCommand implements Callable<Integer> {
         printReady(ready);
         out.note("emulating " + p.description() + " (" + p.usb().vidPid() + ") at " + face.qmiDevice()
                 + "; Ctrl-C to stop");
+        // -d DIR/dev/cdc-wdmN alone finds the tree; `devices`, --all and --port need the roots
+        out.note("to point other commands at it: export " + io.modemflash.updater.discovery.SystemRoots.SYSFS_ENV
+                + "=" + face.dir() + " " + io.modemflash.updater.discovery.SystemRoots.DEV_ENV + "=" + face.dir());
         // the shutdown hook releases this on SIGINT/SIGTERM; a dead pty server ends the run
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = face.failure();
             if (failure != null) {
-                throw new CliFailure(ExitCode.INTERNAL, "emulator stopped serving " + face.qmiDevice() + ": "
+                throw new Failure(ExitCode.INTERNAL, "emulator stopped serving " + face.qmiDevice() + ": "
                         + failure.getMessage(), failure);
             }
         }
@@ -263,14 +275,14 @@ public final class EmulateCommand implements Callable<Integer> {
             address = UsbRedirAddress.parse(usbredir);
         } catch (IllegalArgumentException e) {
             closeQuietly(modem);
-            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+            throw new Failure(ExitCode.USAGE, e.getMessage());
         }
         UsbRedirFace face;
         try {
             face = modem.publishUsbRedir(address, Duration.ofSeconds(usbredirWaitSeconds));
         } catch (IOException e) {
             closeQuietly(modem);
-            throw new CliFailure(address.listen() ? ExitCode.USAGE : ExitCode.DEVICE_NOT_FOUND, e.getMessage(), e);
+            throw new Failure(address.listen() ? ExitCode.USAGE : ExitCode.DEVICE_NOT_FOUND, e.getMessage(), e);
         }
         modem.onEvent(e -> report(out, e, usbEvent(e, face)));
         CountDownLatch stopped = stopOnSignal(modem, () -> { });
@@ -285,7 +297,7 @@ public final class EmulateCommand implements Callable<Integer> {
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             Throwable failure = face.failure();
             if (failure != null) {
-                throw new CliFailure(ExitCode.INTERNAL, "emulator stopped serving " + face.describe() + ": "
+                throw new Failure(ExitCode.INTERNAL, "emulator stopped serving " + face.describe() + ": "
                         + failure.getMessage(), failure);
             }
         }

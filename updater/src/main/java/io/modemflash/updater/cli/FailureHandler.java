@@ -1,36 +1,34 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.Cancellation;
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Output;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * Turns any failure into one clear line on stderr, a final JSON result event under --json,
- * and a documented exit code. Stack traces only with -v, and only for internal errors.
+ * and a documented exit code. Stack traces only for internal errors, and only with -v.
  */
 final class FailureHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
-        ExitCode code = ExitCodes.classify(ex);
-        boolean json = parseResult.hasMatchedOption("--json") || hasSubOption(parseResult, "--json");
+        ExitCode code = Cancellation.cancelled() ? Cancellation.reason() : Failures.classify(ex);
+        boolean json = hasSubOption(parseResult, "--json");
         boolean verbose = hasSubOption(parseResult, "-v") || hasSubOption(parseResult, "--verbose");
-        String message = ExitCodes.message(ex);
+        String message = Cancellation.cancelled() ? code.meaning + " (" + Failures.message(ex) + ")"
+                : Failures.message(ex);
         System.err.println("modemflash: " + message);
-        if (code == ExitCode.INTERNAL || verbose) {
-            if (verbose) {
-                ex.printStackTrace(System.err);
-            }
+        if (code == ExitCode.INTERNAL && verbose) {
+            ex.printStackTrace(System.err);
         }
-        if (json) {
-            new Output(true, false, System.out, System.err).event("result", Map.of(
-                    "ok", false, "exit_code", code.code, "error", code.name().toLowerCase().replace('_', '-'),
-                    "message", message));
-        }
+        new Output(json, false, System.out, System.err).result(code, message, Map.of());
         return code.code;
     }
 
@@ -44,24 +42,17 @@ final class FailureHandler implements IExecutionExceptionHandler {
     }
 
     static int exitCodeOf(Throwable t) {
-        return ExitCodes.classify(t).code;
+        return Failures.classify(t).code;
     }
 
+    /** A bad option or argument: the message, suggestions, how to get help; under --json a result line. */
     static int usage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         cmd.getErr().println("modemflash: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
         cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+        new Output(Arrays.asList(args).contains("--json"), false, System.out, System.err)
+                .result(ExitCode.USAGE, ex.getMessage(), Map.of());
         return ExitCode.USAGE.code;
-    }
-
-    static boolean isInterrupt(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
-                    || c instanceof InterruptedIOException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

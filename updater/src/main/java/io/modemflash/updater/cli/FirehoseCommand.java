@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
@@ -45,7 +48,7 @@ public final class FirehoseCommand implements Runnable {
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.err);
+        Main.needsSubcommand(this);
     }
 
     /** Options and plumbing every operation shares. */
@@ -71,8 +74,8 @@ public final class FirehoseCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            out = new Output(options);
-            try (Link link = device.open(out)) {
+            out = options.output();
+            try (Link link = device.open(out, "firehose " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))) {
                 FirehoseSession fh = connect.connect(link, out);
                 ObjectNode result = SaharaCommand.ok();
                 run(fh, result);
@@ -114,7 +117,7 @@ public final class FirehoseCommand implements Runnable {
                     fh.programFile(ch, name, sectorSize, lun, start, pr);
                 }
             } catch (NumberFormatException e) {
-                throw new CliFailure(ExitCode.USAGE, "a sparse image needs a plain number as --start, not " + start);
+                throw new Failure(ExitCode.USAGE, "a sparse image needs a plain number as --start, not " + start);
             }
             p.on(new DownloadEvent.ImageDone(name, null, size, Duration.ofNanos(System.nanoTime() - t0)));
             out.text("programmed " + name + " at LUN " + lun + " sector " + start);
@@ -167,7 +170,7 @@ public final class FirehoseCommand implements Runnable {
         @Override
         void run(FirehoseSession fh, ObjectNode result) throws IOException {
             if ((start == null) != (sectors == null)) {
-                throw new CliFailure(ExitCode.USAGE, "give both --start and --sectors, or neither (whole LUN)");
+                throw new Failure(ExitCode.USAGE, "give both --start and --sectors, or neither (whole LUN)");
             }
             fh.erase(sectorSize, lun, start, sectors);
             out.text("erased " + (start == null ? "LUN " + lun : sectors + " sectors at " + start + " of LUN " + lun));
@@ -291,7 +294,7 @@ public final class FirehoseCommand implements Runnable {
         @Override
         void run(FirehoseSession fh, ObjectNode result) throws IOException {
             if (!List.of("reset", "off", "edl").contains(mode)) {
-                throw new CliFailure(ExitCode.USAGE, "--mode must be reset, off or edl");
+                throw new Failure(ExitCode.USAGE, "--mode must be reset, off or edl");
             }
             fh.power(mode, delay);
             out.text("power " + mode + " sent");

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.images.Protocol;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.firehose.FirehoseSession;
@@ -66,7 +69,7 @@ public final class FirehoseConnectOptions {
                         s.uploadProgrammer(img, io.modemflash.qdl.Progress.NONE);
                     }
                 } else {
-                    throw new CliFailure(ExitCode.USAGE, link.describe() + " runs Sahara (no programmer yet): give "
+                    throw new Failure(ExitCode.USAGE, link.describe() + " runs Sahara (no programmer yet): give "
                             + "--programmer FILE, or --sierra for a Sierra 9x50/SDX boot-and-hold");
                 }
                 fh = new FirehoseSession(link, fo, s.takeBuffered());

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.qmi.client.DmsClient;
 import io.modemflash.qmi.client.QmiDevice;
 import io.modemflash.qmi.client.QmiDeviceOptions;
@@ -24,14 +27,18 @@ import java.util.concurrent.Callable;
 
 /** `modemflash info -d DEV`: identity and firmware of a modem over QMI. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Show a modem's identity and firmware over QMI: model, revision, IMEI/ESN/MEID,",
-                "operating mode, firmware preference, stored images and (Sierra) current firmware.",
+        description = {"Show a modem's identity and firmware over QMI.",
+                "Model, revision, IMEI/ESN/MEID, operating mode, firmware preference, stored images and (Sierra)",
+                "current firmware.",
                 "Messages the modem does not implement are shown as unsupported, not as a failure."})
 public final class InfoCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--device"}, required = true, paramLabel = "DEV",
-            description = "QMI control port, e.g. /dev/cdc-wdm0.")
-    Path device;
+            description = "The modem: its QMI control port (/dev/cdc-wdm0), a tty of it, or its USB port path (2-1.4).")
+    String name;
+
+    @Mixin
+    DevicesRootOptions rootOptions;
 
     @Option(names = "--proxy",
             description = "Go through libqmi's qmi-proxy (shares the port with ModemManager; started if not running).")
@@ -46,7 +53,8 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
+        Path device = qmiPort();
         // No CTL Sync: it would drop every client id on the modem, ModemManager's included.
         // The port is proved with Get Version Info instead.
         QmiDeviceOptions options = QmiDeviceOptions.defaults()
@@ -66,11 +74,36 @@ public final class InfoCommand implements Callable<Integer> {
             event.put("proxy", proxy);
             event.putAll(fields);
             out.event("info", event);
-            out.event("result", Map.of("ok", true, "exit_code", 0));
+            out.result(ExitCode.OK, null, Map.of());
         } else {
             out.text(render(device, info));
         }
         return ExitCode.OK.code;
+    }
+
+    /**
+     * The QMI node to open: a node given as such (also one sysfs does not know, e.g. behind
+     * qmi-proxy), else the QMI port of the modem the name leads to in sysfs (port path, tty).
+     */
+    private Path qmiPort() {
+        rootOptions.impliedBy(List.of(name));
+        Path p = Path.of(name);
+        if (name.contains("/") && (java.nio.file.Files.exists(p) || proxy)) {
+            return p;
+        }
+        var found = Lookup.modem(rootOptions.scanner(), name, null);
+        if (found.isEmpty()) {
+            if (name.contains("/")) {
+                return p; // the open says "no such device"
+            }
+            throw new Failure(ExitCode.DEVICE_NOT_FOUND, "no modem at " + name + " (see 'modemflash devices')");
+        }
+        if (found.get().qmiNode() == null) {
+            throw new Failure(ExitCode.DEVICE_NOT_FOUND, "the device on USB port " + found.get().port() + " has no QMI "
+                    + "port" + (found.get().inDownloadMode() ? ": it is in download mode (" + found.get().vidPid() + ")"
+                    : ""));
+        }
+        return found.get().qmiNode();
     }
 
     /** JSON shape: one key per query; an unsupported query is {"unsupported": "<error name>"}. */

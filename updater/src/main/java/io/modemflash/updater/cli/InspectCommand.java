@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.images.BadPackageException;
@@ -29,8 +31,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
-        description = {"Open a firmware package (image file, directory, zip, tar, tar.gz, tar.xz or 7z),",
-                "validate every image and print the protocol, product, versions and images."})
+        description = {"Open a firmware package, validate every image and print the protocol, product, versions "
+                + "and images.", "A package is an image file, a directory, or a zip, tar, tar.gz, tar.xz or 7z archive."})
 public final class InspectCommand implements Callable<Integer> {
     @Mixin
     OutputOptions options;
@@ -40,7 +42,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output out = new Output(options);
+        Output out = options.output();
         try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
             ObjectNode event = describe(pkg);
             out.emit(event);

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.updater.pipeline.ModemManagerCheck;
 import picocli.CommandLine.Option;
 
@@ -30,7 +33,7 @@ public final class ModemManagerOptions {
             return;
         }
         if (!goOn) {
-            throw new CliFailure(ExitCode.DEVICE_BUSY, refusal);
+            throw new Failure(ExitCode.DEVICE_BUSY, refusal);
         }
         out.event("warning", Map.of("message", warning));
         out.note("modemflash: warning: " + warning);
@@ -42,7 +45,7 @@ public final class ModemManagerOptions {
             case "running" -> true;
             case "absent" -> false;
             case "detect" -> realDevices && ModemManagerCheck.running();
-            default -> throw new CliFailure(ExitCode.USAGE, "--modemmanager (or " + ENV + ") '" + a
+            default -> throw new Failure(ExitCode.USAGE, "--modemmanager (or " + ENV + ") '" + a
                     + "': expected detect, running or absent");
         };
     }

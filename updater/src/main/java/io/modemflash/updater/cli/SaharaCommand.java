@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
@@ -38,7 +40,7 @@ public final class SaharaCommand implements Runnable {
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.err);
+        Main.needsSubcommand(this);
     }
 
     /** Sahara options shared by the subcommands. */
@@ -73,8 +75,8 @@ public final class SaharaCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Output out = new Output(options);
-            try (Link link = device.open(out)) {
+            Output out = options.output();
+            try (Link link = device.open(out, "sahara info")) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 s.enterCommandMode();
@@ -134,10 +136,10 @@ public final class SaharaCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Output out = new Output(options);
+            Output out = options.output();
             Files.createDirectories(dir);
             DownloadProgress progress = DownloadProgress.forCli(out);
-            try (Link link = device.open(out)) {
+            try (Link link = device.open(out, "sahara dump")) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 if (hello.mode() != SaharaPacket.MODE_MEMORY_DEBUG) {

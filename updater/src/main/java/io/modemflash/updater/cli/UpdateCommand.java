@@ -1,6 +1,13 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.Output;
 import io.modemflash.images.FirmwarePackage;
+import io.modemflash.updater.api.Cancellation;
+import io.modemflash.updater.pipeline.PortLock;
+import io.modemflash.updater.progress.StatusBoard;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.pipeline.Inspection;
@@ -16,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -99,12 +108,18 @@ public final class UpdateCommand implements Callable<Integer> {
     @Mixin
     ModemManagerOptions modemManager;
 
+    /** A modem named on the command line: found, or why not (reported as its own failed result). */
+    private record Target(String name, Device device, Failure failure) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        Output out = new Output(outputOptions);
+        Output out = outputOptions.output();
         UpdateOptions opt = options();
+        usableStateDir(opt.stateDir());
+        rootOptions.impliedBy(devices);
         DeviceScanner scanner = rootOptions.scanner();
-        List<Device> targets = targets(scanner);
+        List<Target> targets = targets(scanner, opt.stateDir());
         if (!dryRun) {
             modemManager.check(out, rootOptions.realDevices(), target.proxy, ModemManagerCheck.advice(false),
                     ModemManagerCheck.advice(true));
@@ -115,9 +130,10 @@ public final class UpdateCommand implements Callable<Integer> {
         FirmwarePackage opened;
         try {
             opened = Inspection.open(packagePath, opt.timeout(Stage.INSPECT));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             return inspectFailed(out, e);
         }
+        // the package's temporary files go on every way out, Ctrl-C included (the pipelines unwind first)
         try (FirmwarePackage pkg = opened) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("stage", Stage.INSPECT.label());
@@ -128,68 +144,167 @@ public final class UpdateCommand implements Callable<Integer> {
             f.put("config", pkg.configVersion());
             f.put("carrier", pkg.carrier());
             f.put("images", pkg.images().size());
+            f.put("image_bytes", pkg.images().stream().mapToLong(i -> i.size()).sum());
             out.event("stage-end", f);
             pkg.problems().forEach(p -> out.event("warning", Map.of("message", p.toString())));
             String sha = UpdatePipeline.fingerprint(pkg);
 
             boolean single = targets.size() == 1;
-            boolean human = single && !out.json() && DownloadProgress.stderrIsTerminal();
+            boolean terminal = !out.json() && DownloadProgress.stderrIsTerminal();
+            StatusBoard board = !single && terminal ? new StatusBoard(out.stderr(),
+                    targets.stream().map(t -> t.device() == null ? t.name() : t.device().port()).toList()) : null;
             List<UpdatePipeline.Result> results = new ArrayList<>();
-            if (single) {
-                results.add(new UpdatePipeline(pkg, sha, opt, scanner, out, human).run(targets.get(0)));
-            } else {
-                ExecutorService pool = Executors.newFixedThreadPool(targets.size(), r -> {
-                    Thread t = new Thread(r, "update");
-                    t.setDaemon(true);
-                    return t;
-                });
+            ExecutorService pool = Executors.newFixedThreadPool(targets.size(), r -> {
+                Thread t = new Thread(r, "update");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<UpdatePipeline.Result>> futures = new ArrayList<>();
+                for (Target t : targets) {
+                    futures.add(pool.submit(() -> updateOne(t, pkg, sha, opt, scanner, out, single && terminal,
+                            board)));
+                }
+                for (Future<UpdatePipeline.Result> fu : futures) {
+                    results.add(awaitResult(fu));
+                }
+            } finally {
+                pool.shutdownNow();
+                if (board != null) {
+                    board.close();
+                }
+            }
+            return report(out, results);
+        }
+    }
+
+    /**
+     * A pipeline's result. Ctrl-C interrupts this thread too, but each pipeline stops by
+     * itself through its own failure path (with its result and message): wait for that.
+     */
+    private static UpdatePipeline.Result awaitResult(Future<UpdatePipeline.Result> f) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
                 try {
-                    List<Future<UpdatePipeline.Result>> futures = new ArrayList<>();
-                    for (Device d : targets) {
-                        futures.add(pool.submit(() -> new UpdatePipeline(pkg, sha, opt, scanner, out, false).run(d)));
-                    }
-                    for (Future<UpdatePipeline.Result> fu : futures) {
-                        results.add(fu.get());
-                    }
-                } finally {
-                    pool.shutdownNow();
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
-            ExitCode exit = ExitCode.OK;
-            for (UpdatePipeline.Result r : results) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("device", r.port());
-                e.put("ok", r.ok());
-                e.put("exit_code", r.exitCode().code);
-                if (!r.ok()) {
-                    e.put("error", r.exitCode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        } finally {
+            if (interrupted) {
+                Thread.interrupted(); // reported through the results; the package must still be closed
+            }
+        }
+    }
+
+    /** One modem: its lock, then its pipeline; a modem that was not found fails alone. */
+    private UpdatePipeline.Result updateOne(Target t, FirmwarePackage pkg, String sha, UpdateOptions opt,
+                                            DeviceScanner scanner, Output out, boolean humanProgress,
+                                            StatusBoard board) {
+        if (t.failure() != null) {
+            return new UpdatePipeline.Result(t.name(), false, t.failure().exitCode(), t.failure().getMessage(),
+                    Map.of());
+        }
+        try (PortLock lock = dryRun ? null : PortLock.acquire(scanner.roots(), t.device().port(),
+                "update " + packagePath)) {
+            return new UpdatePipeline(pkg, sha, opt, scanner, out, humanProgress).withBoard(board)
+                    .run(t.device());
+        } catch (Failure busy) {
+            return new UpdatePipeline.Result(t.device().port(), false, busy.exitCode(), busy.getMessage(), Map.of());
+        }
+    }
+
+    /** Each modem's result, a summary for people when there were several, and the run's overall result. */
+    private int report(Output out, List<UpdatePipeline.Result> results) {
+        ExitCode exit = ExitCode.OK;
+        int ok = 0;
+        int skipped = 0;
+        for (UpdatePipeline.Result r : results) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("device", r.port());
+            e.put("ok", r.ok());
+            e.put("exit_code", r.exitCode().code);
+            if (!r.ok()) {
+                e.put("error", r.exitCode().label());
+            }
+            e.put("message", r.message());
+            e.putAll(r.fields());
+            out.event("result", e);
+            if (r.ok()) {
+                ok++;
+                if (r.fields().containsKey("skipped")) {
+                    skipped++;
                 }
-                e.put("message", r.message());
-                e.putAll(r.fields());
-                out.event("result", e);
-                if (r.ok()) {
-                    out.text(r.port() + ": " + r.message());
-                } else {
-                    out.note("modemflash: " + r.port() + ": " + r.message());
-                    if (exit == ExitCode.OK) {
-                        exit = r.exitCode();
-                    }
+                out.text(r.port() + ": " + r.message());
+            } else {
+                out.note("modemflash: " + r.port() + ": " + r.message());
+                if (exit == ExitCode.OK) {
+                    exit = r.exitCode();
                 }
             }
-            return exit.code;
+        }
+        String message;
+        if (all && skipped == results.size() && exit == ExitCode.OK) {
+            exit = ExitCode.WRONG_DEVICE;
+            message = "the package fits none of the " + results.size() + " modems found";
+            out.note("modemflash: " + message);
+        } else {
+            message = (ok - skipped) + " of " + results.size() + " modem" + (results.size() == 1 ? "" : "s")
+                    + " updated" + (skipped > 0 ? ", " + skipped + " skipped" : "")
+                    + (results.size() - ok > 0 ? ", " + (results.size() - ok) + " failed" : "");
+        }
+        if (Cancellation.cancelled()) {
+            exit = Cancellation.reason();
+        }
+        if (results.size() > 1) {
+            summary(results).forEach(out::text);
+        }
+        Map<String, Object> overall = new LinkedHashMap<>();
+        overall.put("devices", results.size());
+        overall.put("updated", ok - skipped);
+        overall.put("skipped", skipped);
+        overall.put("failed", results.size() - ok);
+        out.result(exit, message, overall);
+        return exit.code;
+    }
+
+    /** One line per modem, for people: port, outcome, firmware, bytes sent, message. */
+    static List<String> summary(List<UpdatePipeline.Result> results) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-12s %-8s %-14s %12s  %s", "modem", "result", "firmware", "bytes sent",
+                "message"));
+        for (UpdatePipeline.Result r : results) {
+            Object fw = r.fields().getOrDefault("running", r.fields().get("firmware"));
+            Object bytes = r.fields().get("bytes_sent");
+            lines.add(String.format(Locale.ROOT, "%-12s %-8s %-14s %12s  %s", r.port(),
+                    r.ok() ? (r.fields().containsKey("skipped") ? "skipped" : "ok") : r.exitCode().label(),
+                    fw == null ? "-" : fw, bytes == null ? "-" : bytes, r.message()));
+        }
+        return lines;
+    }
+
+    /** --state-dir must be a directory we can write (a usage error otherwise, not an internal one). */
+    private static void usableStateDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new Failure(ExitCode.USAGE, "--state-dir " + dir + ": cannot keep resume journals there ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 
     /** Like any stage's failure: a failed stage-end, and a result naming the stage. */
     private static int inspectFailed(Output out, Exception e) {
-        ExitCode code = ExitCodes.classify(e);
-        String error = code.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String message = ExitCodes.message(e);
-        out.event("stage-end", Map.of("stage", Stage.INSPECT.label(), "ok", false, "error", error,
+        ExitCode code = Cancellation.cancelled() ? Cancellation.reason() : Failures.classify(e);
+        String message = Failures.message(e);
+        out.event("stage-end", Map.of("stage", Stage.INSPECT.label(), "ok", false, "error", code.label(),
                 "message", message));
-        out.event("result", Map.of("ok", false, "exit_code", code.code, "error", error, "message", message,
-                "stage", Stage.INSPECT.label()));
         out.note("modemflash: " + message);
+        out.result(code, message, Map.of("stage", Stage.INSPECT.label()));
         return code.code;
     }
 
@@ -200,10 +315,10 @@ public final class UpdateCommand implements Callable<Integer> {
             try {
                 s = Stage.byLabel(e.getKey());
             } catch (IllegalArgumentException ex) {
-                throw new CliFailure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
+                throw new Failure(ExitCode.USAGE, "--timeout: " + ex.getMessage());
             }
             if (e.getValue() <= 0) {
-                throw new CliFailure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
+                throw new Failure(ExitCode.USAGE, "--timeout " + e.getKey() + "=" + e.getValue()
                         + ": a stage needs at least 1 second");
             }
             t.put(s, Duration.ofSeconds(e.getValue()));
@@ -217,32 +332,34 @@ public final class UpdateCommand implements Callable<Integer> {
                 .withSkipMisfits(all);
     }
 
-    private List<Device> targets(DeviceScanner scanner) {
+    private List<Target> targets(DeviceScanner scanner, Path stateDir) {
         if (all && !devices.isEmpty()) {
-            throw new CliFailure(ExitCode.USAGE, "give either -d DEV or --all, not both");
+            throw new Failure(ExitCode.USAGE, "give either -d DEV or --all, not both");
         }
-        List<Device> found = new ArrayList<>();
+        List<Target> found = new ArrayList<>();
         if (all) {
-            found.addAll(scanner.scan());
+            scanner.scan().forEach(d -> found.add(new Target(d.port(), d, null)));
             if (found.isEmpty()) {
-                throw new CliFailure(ExitCode.DEVICE_NOT_FOUND, "--all: no modem found in " + scanner.roots().sys());
+                throw new Failure(ExitCode.DEVICE_NOT_FOUND, "--all: no modem found in " + scanner.roots().sys());
             }
             return found;
         }
         if (devices.isEmpty()) {
             List<Device> every = scanner.scan();
             if (every.size() == 1) {
-                return every;
+                return List.of(new Target(every.get(0).port(), every.get(0), null));
             }
             throw every.isEmpty()
-                    ? new CliFailure(ExitCode.DEVICE_NOT_FOUND, "no modem found (see 'modemflash devices')")
-                    : new CliFailure(ExitCode.USAGE, every.size() + " modems found: name one with -d DEV or use --all");
+                    ? new Failure(ExitCode.DEVICE_NOT_FOUND, "no modem found (see 'modemflash devices')")
+                    : new Failure(ExitCode.USAGE, every.size() + " modems found: name one with -d DEV or use --all");
         }
         for (String spec : devices) {
-            Device d = scanner.find(spec).orElseThrow(() -> new CliFailure(ExitCode.DEVICE_NOT_FOUND,
-                    "no modem at " + spec + " (see 'modemflash devices')"));
-            if (found.stream().noneMatch(x -> x.port().equals(d.port()))) {
-                found.add(d);
+            Device d = Lookup.modem(scanner, spec, stateDir).orElse(null);
+            if (d == null) {
+                found.add(new Target(spec, null, new Failure(ExitCode.DEVICE_NOT_FOUND, "no modem at " + spec
+                        + " (see 'modemflash devices')")));
+            } else if (found.stream().noneMatch(x -> x.device() != null && x.device().port().equals(d.port()))) {
+                found.add(new Target(spec, d, null));
             }
         }
         return found;

@@ -9,8 +9,8 @@ import io.modemflash.qmi.prep.NoDownloadMethodException;
 import io.modemflash.qmi.prep.NothingToDownloadException;
 import io.modemflash.qmi.prep.PrepMethod;
 import io.modemflash.qmi.prep.SerialFallbacks;
-import io.modemflash.updater.cli.CliFailure;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.ExitCode;
 import io.modemflash.updater.discovery.Device;
 
 import java.time.Duration;
@@ -36,7 +36,7 @@ public final class DownloadModeEntry {
                                                    Duration resetTimeout, Consumer<String> log, Opened opened)
             throws Exception {
         if (device.qmiNode() == null) {
-            throw new CliFailure(ExitCode.DEVICE_NOT_FOUND, "the modem on USB port " + device.port()
+            throw new Failure(ExitCode.DEVICE_NOT_FOUND, "the modem on USB port " + device.port()
                     + " has no QMI port to switch it to download mode");
         }
         // Sync drops every client id; through qmi-proxy others may hold ids, so check the port gently there
@@ -44,7 +44,7 @@ public final class DownloadModeEntry {
             opened.opened(q);
             return DownloadModeSwitch.enter(q.dms(), target, new DownloadModeSwitch.Options(resetTimeout), log);
         } catch (NothingToDownloadException e) {
-            throw new CliFailure(ExitCode.PROTOCOL, e.getMessage(), e);
+            throw new Failure(ExitCode.PROTOCOL, e.getMessage(), e);
         } catch (NoDownloadMethodException e) {
             return lastResort(device, e, log);
         }
@@ -74,12 +74,12 @@ public final class DownloadModeEntry {
 
     /** QMI refused every way: AT!BOOTHOLD (Sierra) or the QCDM download command (others) on the modem's tty. */
     private static DownloadModeSwitch.Outcome lastResort(Device device, NoDownloadMethodException refused,
-                                                         Consumer<String> log) throws CliFailure {
+                                                         Consumer<String> log) throws Failure {
         boolean sierra = device.vendorId() == SIERRA_VENDOR;
         int wanted = sierra ? SIERRA_AT_INTERFACE : DIAG_INTERFACE;
         Device.Tty tty = device.ttys().stream().filter(t -> t.interfaceNumber() == wanted).findFirst().orElse(null);
         if (tty == null) {
-            throw new CliFailure(ExitCode.PROTOCOL, refused.getMessage() + " (no " + (sierra ? "AT" : "DIAG")
+            throw new Failure(ExitCode.PROTOCOL, refused.getMessage() + " (no " + (sierra ? "AT" : "DIAG")
                     + " tty on interface " + wanted + " to try instead)", refused);
         }
         try {
@@ -91,7 +91,7 @@ public final class DownloadModeEntry {
                 SerialFallbacks.qcdmDownload(tty.node(), Duration.ofSeconds(3));
             }
         } catch (QmiException e) {
-            throw new CliFailure(ExitCode.PROTOCOL, refused.getMessage() + "; " + e.getMessage(), e);
+            throw new Failure(ExitCode.PROTOCOL, refused.getMessage() + "; " + e.getMessage(), e);
         }
         return new DownloadModeSwitch.Outcome(sierra ? PrepMethod.AT_BOOTHOLD : PrepMethod.QCDM_DOWNLOAD, List.of(),
                 true, List.of(refused.getMessage()));

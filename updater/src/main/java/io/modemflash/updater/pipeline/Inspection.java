@@ -2,8 +2,8 @@ package io.modemflash.updater.pipeline;
 
 import io.modemflash.images.FirmwarePackage;
 import io.modemflash.images.Limits;
-import io.modemflash.updater.cli.CliFailure;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.ExitCode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ public final class Inspection {
             return opened.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             abandon(t, opened);
-            throw new CliFailure(ExitCode.TIMEOUT, "stage inspect did not finish within "
+            throw new Failure(ExitCode.TIMEOUT, "stage inspect did not finish within "
                     + UpdatePipeline.seconds(limit) + " (" + what + ")");
         } catch (InterruptedException e) {
             abandon(t, opened);

@@ -2,7 +2,7 @@ package io.modemflash.updater.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -18,13 +18,21 @@ import java.util.List;
  * command after a kill continues instead of starting over. Written atomically; removed when
  * the update succeeds. A modem may come back on the USB2/USB3 peer of its port (PROTOCOLS.md 2),
  * so a journal missing under the port is looked for under the peer, and moves to the port
- * with the next write.
+ * with the next write. The journal also keeps the device's names (its cdc-wdm and tty nodes):
+ * in download mode those nodes are gone, and a rerun naming one finds the port here
+ * ({@link #portNamed}).
  */
 public final class Journal {
     /** What a previous run left. */
-    public record State(String port, String peerPort, String packageSha256, Stage stage, List<String> imagesDone) {
+    public record State(String port, String peerPort, String packageSha256, Stage stage, List<String> imagesDone,
+                        List<String> names) {
         public State {
             imagesDone = List.copyOf(imagesDone);
+            names = List.copyOf(names);
+        }
+
+        public State(String port, String peerPort, String packageSha256, Stage stage, List<String> imagesDone) {
+            this(port, peerPort, packageSha256, stage, imagesDone, List.of());
         }
     }
 
@@ -34,6 +42,7 @@ public final class Journal {
     private final String peerPort;
     private final String packageSha256;
     private final List<String> imagesDone = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private Stage stage = Stage.PROBE;
 
     private Journal(Path dir, String port, String peerPort, String packageSha256) {
@@ -47,6 +56,40 @@ public final class Journal {
     /** The journal of a port in dir (null dir: a journal that records nothing). */
     public static Journal of(Path dir, String port, String peerPort, String packageSha256) {
         return new Journal(dir, port, peerPort, packageSha256);
+    }
+
+    /** The names (/dev nodes) the device had when the update started. */
+    public synchronized Journal withNames(List<String> deviceNames) {
+        deviceNames.stream().filter(x -> !names.contains(x)).forEach(names::add);
+        return this;
+    }
+
+    /**
+     * The USB port of an update in progress whose device had {@code name} (a /dev node that
+     * vanished when the modem went to download mode), or null.
+     */
+    public static String portNamed(Path dir, String name) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return null;
+        }
+        String wanted = Path.of(name).toAbsolutePath().normalize().toString();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                try {
+                    JsonNode n = Output.mapper().readTree(f.toFile());
+                    for (JsonNode v : n.path("names")) {
+                        if (v.asText().equals(wanted)) {
+                            return n.path("port").asText(null);
+                        }
+                    }
+                } catch (IOException e) {
+                    // a torn or foreign file
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     /** The default state directory: $XDG_STATE_HOME/modemflash or ~/.local/state/modemflash. */
@@ -74,17 +117,20 @@ public final class Journal {
             }
             List<String> done = new ArrayList<>();
             n.path("images_done").forEach(i -> done.add(i.asText()));
+            List<String> known = new ArrayList<>();
+            n.path("names").forEach(i -> known.add(i.asText()));
             return new State(n.path("port").asText(), n.path("peer_port").asText(null), packageSha256,
-                    Stage.byLabel(n.path("stage").asText()), done);
+                    Stage.byLabel(n.path("stage").asText()), done, known);
         } catch (IOException | IllegalArgumentException e) {
             return null; // a torn or foreign file: start over
         }
     }
 
     /** Continue from a previous state: its images stay done. */
-    public void adopt(State s) {
+    public synchronized void adopt(State s) {
         imagesDone.clear();
         imagesDone.addAll(s.imagesDone());
+        s.names().stream().filter(x -> !names.contains(x)).forEach(names::add); // the names it had before, too
     }
 
     public synchronized List<String> imagesDone() {
@@ -125,6 +171,7 @@ public final class Journal {
         }
         n.put("package_sha256", packageSha256);
         n.put("stage", stage.label());
+        n.putArray("names").addAll(names.stream().map(n::textNode).toList());
         n.putArray("images_done").addAll(imagesDone.stream().map(n::textNode).toList());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, n.toString() + "\n");

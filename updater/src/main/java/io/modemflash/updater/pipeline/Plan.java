@@ -1,6 +1,7 @@
 package io.modemflash.updater.pipeline;
 
 import io.modemflash.images.Protocol;
+import io.modemflash.qdl.link.DownloadModeDevices.BootProtocol;
 import io.modemflash.qmi.prep.FirmwareTarget;
 import io.modemflash.qmi.prep.ModemIdentity;
 
@@ -40,6 +41,52 @@ public record Plan(ModemIdentity current, FirmwareTarget target, Protocol protoc
             }
             return m;
         }
+    }
+
+    /** A Sierra package (QDL or Firehose): verified by firmware, config and carrier. */
+    public boolean sierra() {
+        return protocol == Protocol.SIERRA_QDL || protocol == Protocol.SIERRA_FIREHOSE;
+    }
+
+    /** Sierra packages ask for a firmware preference when all three versions are known; others never. */
+    public FirmwareTarget entryTarget() {
+        return sierra() && target.hasPreference() ? target : FirmwareTarget.NONE;
+    }
+
+    /** How the download runs: with a reset, skipping what an interrupted run already wrote. */
+    public io.modemflash.qdl.download.DownloadOptions downloadOptions(io.modemflash.qdl.download.DownloadOptions base) {
+        return base.withReset(true).withSkipImages(new java.util.HashSet<>(skipImages));
+    }
+
+    /** Does the modem run the target? Sierra: firmware/config/carrier; others: the revision names the version. */
+    public boolean runBy(ModemIdentity id) {
+        FirmwareTarget t = target;
+        if (sierra()) {
+            return java.util.Objects.equals(t.firmwareVersion(), id.firmwareVersion())
+                    && (t.configVersion() == null || t.configVersion().equals(id.configVersion()))
+                    && (t.carrier() == null || t.carrier().equals(id.carrier()));
+        }
+        return id.revision() != null && id.revision().contains(t.firmwareVersion());
+    }
+
+    /**
+     * Whether a device in download mode speaking {@code device} can take a package of {@code pkg}.
+     * A device whose id does not tell its protocol (null) fits: the download's detection step decides.
+     */
+    public static boolean fits(BootProtocol device, Protocol pkg) {
+        if (device == null) {
+            return true;
+        }
+        return switch (pkg) {
+            case SIERRA_QDL, GOBI_QDL -> device == BootProtocol.SIERRA_QDL;
+            case SIERRA_FIREHOSE -> device == BootProtocol.SIERRA_SAHARA_FIREHOSE;
+            case QUALCOMM_EDL -> device == BootProtocol.SAHARA;
+        };
+    }
+
+    /** The same plan from another stage on, with nothing skipped (a resume that has to start over). */
+    public Plan restartedAt(Stage s) {
+        return new Plan(current, target, protocol, false, s, images, List.of(), warnings, steps);
     }
 
     /** The same plan, with what it would send. */

@@ -3,13 +3,14 @@ package io.modemflash.updater.progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.qdl.download.DownloadListener;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -75,7 +76,8 @@ public final class DownloadProgress implements DownloadListener {
             n.put("step", s.stage());
             n.put("detail", s.detail());
             out.emit(n);
-            human(s.detail() == null ? s.stage() : s.stage() + ": " + s.detail());
+            // a step that starts, not one that succeeded: its failure may follow
+            human((s.detail() == null ? s.stage() : s.stage() + ": " + s.detail()) + " ...");
         } else if (event instanceof DownloadEvent.ImageStarted s) {
             closeLine();
             image = s.image();
@@ -143,15 +145,9 @@ public final class DownloadProgress implements DownloadListener {
         double eta = rate > 0 ? (p.total() - p.done()) / rate : Double.NaN;
         if (out.json() && (jsonThrottle == null || jsonThrottle.due(now, p.done(), p.total()))) {
             ObjectNode n = node("progress");
-            n.put("image", p.image());
+            Map<String, Object> f = Rate.fields(p.image(), p.done(), p.total(), now - startedAt);
+            f.forEach((k, v) -> n.set(k, Output.mapper().valueToTree(v)));
             n.put("target", target);
-            n.put("done", p.done());
-            n.put("total", p.total());
-            n.put("percent", round(p.total() <= 0 ? 100 : 100.0 * p.done() / p.total()));
-            n.put("bytes_per_second", Math.round(rate));
-            if (!Double.isNaN(eta)) {
-                n.put("eta_seconds", round(eta));
-            }
             out.emit(n);
         }
         if (terminal && (lineThrottle == null || lineThrottle.due(now, p.done(), p.total()))) {

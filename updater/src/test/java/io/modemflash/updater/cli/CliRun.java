@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.qdl.NotInDownloadModeException;
 import io.modemflash.qdl.firehose.FirehoseNakException;
@@ -117,13 +120,13 @@ class DecodeHdlcCommandTest {
 
     @Test
     void qdlExceptionsMapToExitCodes() {
-        assertEquals(ExitCode.PROTOCOL, ExitCodes.classify(new HdlcException("x")));
-        assertEquals(ExitCode.PROTOCOL, ExitCodes.classify(new SaharaLengthException("x")));
-        assertEquals(ExitCode.PROTOCOL, ExitCodes.classify(new FirehoseNakException("program", "r", List.of())));
-        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(new NotInDownloadModeException("x")));
-        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(new NoMatchingDeviceException("x")));
-        assertEquals(ExitCode.TIMEOUT, ExitCodes.classify(new LinkTimeoutException("x")));
-        assertEquals(ExitCode.DEVICE_GONE, ExitCodes.classify(new DeviceGoneException("x")));
-        assertEquals(ExitCode.DEVICE_BUSY, ExitCodes.classify(new DeviceBusyException("x")));
+        assertEquals(ExitCode.PROTOCOL, Failures.classify(new HdlcException("x")));
+        assertEquals(ExitCode.PROTOCOL, Failures.classify(new SaharaLengthException("x")));
+        assertEquals(ExitCode.PROTOCOL, Failures.classify(new FirehoseNakException("program", "r", List.of())));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, Failures.classify(new NotInDownloadModeException("x")));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, Failures.classify(new NoMatchingDeviceException("x")));
+        assertEquals(ExitCode.TIMEOUT, Failures.classify(new LinkTimeoutException("x")));
+        assertEquals(ExitCode.DEVICE_GONE, Failures.classify(new DeviceGoneException("x")));
+        assertEquals(ExitCode.DEVICE_BUSY, Failures.classify(new DeviceBusyException("x")));
     }
 }

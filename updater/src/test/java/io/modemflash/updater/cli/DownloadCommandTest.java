@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profile;

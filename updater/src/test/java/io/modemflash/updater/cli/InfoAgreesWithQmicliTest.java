@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.Failure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.Profiles;

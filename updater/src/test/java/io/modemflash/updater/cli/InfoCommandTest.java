@@ -1,5 +1,8 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Failures;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.FaultPlan;
@@ -305,8 +308,8 @@ class InfoCommandTest {
         // Tests run as root, which ignores chmod 000: check the mapping the CLI applies.
         DeviceAccessDeniedException e = new DeviceAccessDeniedException("permission denied opening /dev/cdc-wdm0: run as"
                 + " root, or add your user to the group that owns it", null);
-        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(e));
-        assertEquals(ExitCode.DEVICE_NOT_FOUND, ExitCodes.classify(new RuntimeException("wrapped", e)));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, Failures.classify(e));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND, Failures.classify(new RuntimeException("wrapped", e)));
     }
 
     private Run infoWithFault(String fault) throws Exception {

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.images.cwe.CweBuilder;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.updater.api.ExitCode;
+import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
@@ -71,7 +73,9 @@ class UpdateCommandTest {
             Run r = run(args(fs.root, "update", pkg.toString(), "--all", "--dry-run", "--json"));
             assertEquals(ExitCode.PROTOCOL.code, r.code(), r.err());
             List<JsonNode> results = r.named("result");
-            assertEquals(2, results.size(), r.events().toString());
+            assertEquals(3, results.size(), r.events().toString());
+            assertFalse(results.get(2).has("device"), "the last line is the run's overall result");
+            assertEquals(ExitCode.PROTOCOL.code, results.get(2).path("exit_code").asInt());
             assertEquals("2-1", results.get(0).path("device").asText());
             assertTrue(results.get(0).path("ok").asBoolean());
             assertEquals("2-2", results.get(1).path("device").asText());
@@ -137,12 +141,12 @@ class UpdateCommandTest {
             assertEquals(0, r.code(), r.err());
             JsonNode res = r.named("result").get(0);
             assertEquals("firmware-preference", res.path("method").asText());
-            assertEquals("1199:9070", res.path("device").path("usb_id").asText());
-            assertEquals("download", res.path("device").path("mode").asText());
+            assertEquals("1199:9070", res.path("download_device").path("usb_id").asText());
+            assertEquals("download", res.path("download_device").path("mode").asText());
             Run again = run(args(root, "boot-mode", "-d", "2-1", "--json"));
             assertEquals(0, again.code(), again.err());
             JsonNode already = again.named("result").get(0);
-            assertEquals("download", already.path("device").path("mode").asText());
+            assertEquals("download", already.path("download_device").path("mode").asText());
             assertFalse(already.has("method"), "nothing was sent to a device already in download mode");
         }
     }

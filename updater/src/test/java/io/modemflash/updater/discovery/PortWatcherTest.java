@@ -23,7 +23,12 @@ class PortWatcherTest {
         DeviceScannerTest.mc7455(fs, "3-1.4", 7);
         DeviceScanner scanner = new DeviceScanner(fs.roots());
         Device before = scanner.find("3-1.4").orElseThrow();
-        PortWatcher w = new PortWatcher(scanner, before, Duration.ofMillis(5));
+        PortWatcher w = new PortWatcher(scanner, before, Duration.ofMillis(5)); // made before the re-enumeration
+        // the re-enumeration completes before the wait starts: what is followed is the port to its peer, not
+        // the order in which a loaded machine lets this thread make device, interface and tty
+        fs.unplug("3-1.4");
+        Path d = fs.device("2-1.4", 0x1199, 0x9070, 8, 1, null, null);
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
         CompletableFuture<Device> found = CompletableFuture.supplyAsync(() -> {
             try {
                 return w.await(PortWatcher.downloadMode(), "download-mode device", Duration.ofSeconds(20));
@@ -31,9 +36,6 @@ class PortWatcherTest {
                 throw new RuntimeException(e);
             }
         });
-        fs.unplug("3-1.4");
-        Path d = fs.device("2-1.4", 0x1199, 0x9070, 8, 1, null, null);
-        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
         Device after = found.get(30, TimeUnit.SECONDS);
         assertEquals("1199:9070", after.vidPid());
         assertEquals("2-1.4", after.port());

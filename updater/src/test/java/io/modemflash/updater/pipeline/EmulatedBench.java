@@ -11,7 +11,7 @@ import io.modemflash.images.FirmwarePackage;
 import io.modemflash.images.Limits;
 import io.modemflash.qdl.link.InMemoryLink;
 import io.modemflash.qdl.link.Link;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.FakeSysfs;

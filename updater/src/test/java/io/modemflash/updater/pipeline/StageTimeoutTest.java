@@ -2,8 +2,8 @@ package io.modemflash.updater.pipeline;
 
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
-import io.modemflash.updater.cli.CliFailure;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.Failure;
+import io.modemflash.updater.api.ExitCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class StageTimeoutTest {
     @Test
     void anInspectionOverItsLimitIsInterruptedAndFails() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
-        CliFailure f = assertThrows(CliFailure.class, () -> Inspection.open(() -> {
+        Failure f = assertThrows(Failure.class, () -> Inspection.open(() -> {
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {

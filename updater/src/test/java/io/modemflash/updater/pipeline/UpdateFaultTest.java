@@ -6,7 +6,7 @@ import io.modemflash.emulator.Profiles;
 import io.modemflash.images.FirmwarePackage;
 import io.modemflash.images.Limits;
 import io.modemflash.images.PackageImage;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.ExitCode;
 import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,9 +153,10 @@ class UpdateFaultTest {
 
     @Test
     void aStallIsCutByTheStageTimeoutAndTheSameCommandThenUpdates() throws Exception {
-        UpdateOptions opt = options(Map.of(Stage.DOWNLOAD, Duration.ofSeconds(2)));
+        // the same limit also bounds the rerun's whole EDL download: room for a loaded machine
+        UpdateOptions opt = options(Map.of(Stage.DOWNLOAD, Duration.ofSeconds(8)));
         fails(run(Profiles.EDL, "stall:program", EmulatedBench.Bus.NORMAL, samples.edl(), opt), ExitCode.TIMEOUT,
-                Stage.DOWNLOAD, "stage download did not finish within 2 s (program of gpt_main0.bin");
+                Stage.DOWNLOAD, "stage download did not finish within 8 s (program of gpt_main0.bin");
         completesAgain(Profiles.EDL, samples.edl(), opt, LeftIn.DOWNLOAD_MODE);
     }
 
@@ -310,7 +311,8 @@ class UpdateFaultTest {
     }
 
     @Test
-    void killedAfterTheDownloadResumesAtVerifyAndAMismatchThereStartsTheNextRunOver() throws Exception {
+    /** Issue 13 item 18: a journal that says "downloaded" while the modem still runs the old firmware. */
+    void killedAfterTheDownloadResumesAtVerifyAndAMismatchThereFlashesAgainInTheSameRun() throws Exception {
         try (EmulatedBench bench = new EmulatedBench(Profiles.MC7455, FaultPlan.NONE, dir);
              io.modemflash.images.FirmwarePackage pkg = io.modemflash.images.FirmwarePackage.open(samples.mc7455(),
                      io.modemflash.images.Limits.defaults())) {
@@ -319,13 +321,15 @@ class UpdateFaultTest {
                     .stage(Stage.AWAIT_MODEM);
             UpdateOptions opt = EmulatedBench.fastOptions(dir.resolve("state"));
             EmulatedBench.Run resumed = bench.update(samples.mc7455(), opt);
-            fails(resumed, ExitCode.VERIFY_MISMATCH, Stage.VERIFY, "02.33.03.00");
-            assertTrue(resumed.stageEvents().contains("end download skipped"), resumed.stageEvents().toString());
+            assertTrue(resumed.result().ok(), resumed.result().message());
+            List<String> stages = resumed.stageEvents();
+            assertTrue(stages.contains("end download skipped"), stages.toString());
+            int retried = stages.indexOf("end verify FAILED");
+            assertTrue(retried > 0, "the resumed verify found the old firmware: " + stages);
+            assertTrue(stages.subList(retried, stages.size()).contains("end download"),
+                    "then the same run flashed: " + stages);
+            assertEquals("end verify", stages.get(stages.size() - 1));
             assertFalse(Files.exists(dir.resolve("state/2-1.json")));
-
-            EmulatedBench.Run again = bench.update(samples.mc7455(), opt);
-            assertTrue(again.result().ok(), again.result().message());
-            assertFalse(again.stageEvents().contains("end download skipped"));
         }
     }
 }

@@ -3,7 +3,7 @@ package io.modemflash.updater.pipeline;
 import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.qmi.QmiEngine;
-import io.modemflash.updater.cli.ExitCode;
+import io.modemflash.updater.api.ExitCode;
 import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package io.modemflash.updater.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modemflash.qdl.download.DownloadEvent;
-import io.modemflash.updater.cli.Output;
+import io.modemflash.updater.api.Output;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -80,7 +80,7 @@ class ProgressTest {
         feed(progress(false, false));
         String err = stderr.toString(StandardCharsets.UTF_8);
         assertFalse(err.contains("\r"), "no in-place redraws in a pipe");
-        assertEquals(List.of("firehose: configure ufs", "system.img -> system  1000 MiB in 10.0 s (104.9 MB/s)"),
+        assertEquals(List.of("firehose: configure ufs ...", "system.img -> system  1000 MiB in 10.0 s (104.9 MB/s)"),
                 List.of(err.split("\n")));
         assertEquals("", stdout.toString(StandardCharsets.UTF_8));
     }

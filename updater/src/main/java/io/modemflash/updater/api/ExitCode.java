@@ -1,4 +1,4 @@
-package io.modemflash.updater.cli;
+package io.modemflash.updater.api;
 
 /**
  * Process exit codes. Stable: scripts depend on them, and README.md documents them.
@@ -16,7 +16,8 @@ public enum ExitCode {
     VERIFY_MISMATCH(8, "verification mismatch: the modem runs other firmware than planned"),
     WRONG_DEVICE(9, "package does not fit this device"),
     DEVICE_GONE(10, "device disconnected during the operation"),
-    INTERRUPTED(130, "interrupted (SIGINT)");
+    INTERRUPTED(130, "interrupted (SIGINT)"),
+    TERMINATED(143, "terminated (SIGTERM)");
 
     public final int code;
     public final String meaning;
@@ -24,5 +25,20 @@ public enum ExitCode {
     ExitCode(int code, String meaning) {
         this.code = code;
         this.meaning = meaning;
+    }
+
+    /** The code with this number (INTERNAL for a number that is not one of ours). */
+    public static ExitCode of(int code) {
+        for (ExitCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return INTERNAL;
+    }
+
+    /** The JSON {@code "error"} value: "device-not-found". */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

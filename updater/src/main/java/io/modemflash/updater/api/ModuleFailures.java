@@ -1,4 +1,4 @@
-package io.modemflash.updater.cli;
+package io.modemflash.updater.api;
 
 /**
  * The exception types of the library modules and the exit code each one means.

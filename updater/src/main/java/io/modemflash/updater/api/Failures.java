@@ -1,18 +1,21 @@
-package io.modemflash.updater.cli;
+package io.modemflash.updater.api;
+
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 
 /**
  * Maps the exceptions of every module to an exit code. Modules know nothing of exit codes;
  * this is the one place that decides. Unknown exceptions are internal errors (bugs).
  */
-public final class ExitCodes {
-    private ExitCodes() {
+public final class Failures {
+    private Failures() {
     }
 
     public static ExitCode classify(Throwable t) {
-        if (t instanceof CliFailure f) {
+        if (t instanceof Failure f) {
             return f.exitCode();
         }
-        if (FailureHandler.isInterrupt(t)) {
+        if (isInterrupt(t)) {
             return ExitCode.INTERRUPTED;
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -30,5 +33,16 @@ public final class ExitCodes {
             return t.getClass().getSimpleName();
         }
         return m;
+    }
+
+    /** Was t (or a cause) a thread interrupt: Ctrl-C or SIGTERM cancelling the work. */
+    public static boolean isInterrupt(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
+                    || c instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
