@@ -1,60 +1,23 @@
 package io.modemflash.updater.pipeline;
 
+import io.modemflash.updater.modemmanager.ModemManagerBus;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Is ModemManager running? It probes every new modem port, boot-mode ttys included, and
- * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked like libqmi does: a D-Bus Peer.Ping of
- * org.freedesktop.ModemManager1 on the system bus (busctl, else dbus-send); without either
- * tool, a process named ModemManager.
+ * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked of the system bus (NameHasOwner), never of
+ * ModemManager itself: any call addressed to its name (libqmi's Peer.Ping) D-Bus-activates a
+ * stopped ModemManager. No system bus: it cannot be running.
  */
 public final class ModemManagerCheck {
     private ModemManagerCheck() {
     }
 
-    public static boolean running() {
-        Boolean viaBus = ping(List.of("busctl", "--system", "--timeout=2", "call", "org.freedesktop.ModemManager1",
-                "/org/freedesktop/ModemManager1", "org.freedesktop.DBus.Peer", "Ping"));
-        if (viaBus == null) {
-            viaBus = ping(List.of("dbus-send", "--system", "--print-reply", "--reply-timeout=2000",
-                    "--dest=org.freedesktop.ModemManager1", "/org/freedesktop/ModemManager1",
-                    "org.freedesktop.DBus.Peer.Ping"));
-        }
-        return viaBus != null ? viaBus : processRunning("ModemManager");
-    }
-
-    /** True/false from the tool's exit status; null when the tool is missing or hangs. */
-    private static Boolean ping(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    private static boolean processRunning(String name) {
-        try (var procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .anyMatch(p -> {
-                        try {
-                            return Files.readString(p.resolve("comm")).trim().equals(name);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    });
+    /** address: the bus to ask (null: the system bus). */
+    public static boolean running(String address) {
+        try (ModemManagerBus bus = ModemManagerBus.connect(address)) {
+            return bus.owner() != null;
         } catch (IOException e) {
             return false;
         }
@@ -67,6 +30,11 @@ public final class ModemManagerCheck {
         return WHY + (proxy ? "Continuing with --proxy; if the download fails, inhibit the modem or stop ModemManager"
                 : "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy to share "
                 + "the QMI port through qmi-proxy");
+    }
+
+    /** For `update --no-inhibit`: the same choices, and that without the option the modem is inhibited. */
+    public static String noInhibitAdvice(boolean proxy) {
+        return advice(proxy) + (proxy ? "" : " (without --no-inhibit, update inhibits the modem in ModemManager)");
     }
 
     /** For `download`: no QMI port to share, so only stopping it, inhibiting the modem or going on regardless. */
