@@ -63,6 +63,11 @@ public final class EmulateCommand implements Callable<Integer> {
                     "EDL DIR/lunN.img (one sparse file per LUN), Sierra DIR/cwe/NNN-TYPE.cwe (each image as received)."})
     Path storage;
 
+    @Option(names = "--mbim", description = {"The modem's MBIM USB composition: the control port is bound to cdc_mbim "
+            + "in the sysfs tree and speaks MBIM (QMI inside its QMI service), as mbimcli and "
+            + "qmicli --device-open-mbim expect."})
+    boolean mbim;
+
     @Option(names = "--edl-storage", paramLabel = "TYPE", defaultValue = "ufs",
             description = "Storage of the edl profile: ufs (3 LUNs of 2048 x 4096-byte sectors, default) or emmc"
                     + " (one LUN of 32768 x 512-byte sectors).")
@@ -135,6 +140,9 @@ public final class EmulateCommand implements Callable<Integer> {
         EmulatedModem modem;
         try {
             p = Profiles.byName(profile);
+            if (mbim) {
+                p = p.inMbimComposition();
+            }
             plan = FaultPlan.parse(faults);
             modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(),
                     DownloadMode.edlStorage(edlStorage));
@@ -187,6 +195,7 @@ public final class EmulateCommand implements Callable<Integer> {
         ready.put("model", p.identity().model());
         ready.put("usb_id", p.usb().vidPid());
         ready.put("qmi", face.qmiDevice().toString());
+        ready.put("control", p.mbim() ? "mbim" : "qmi");
         ready.put("sysfs", face.sysfsRoot().toString());
         ready.put("usb_port", face.usbPort());
         ready.put("usb_device", face.usbDeviceDir().toString());
