@@ -2,7 +2,6 @@ package io.modemflash.qmi.gobinet;
 
 import io.modemflash.posix.Errno;
 import io.modemflash.posix.PosixException;
-import io.modemflash.qmi.DeviceGoneException;
 import io.modemflash.qmi.NotQmiPortException;
 import io.modemflash.qmi.QmiException;
 import io.modemflash.qmi.QmiFormatException;
@@ -12,7 +11,6 @@ import io.modemflash.qmi.QmiResult;
 import io.modemflash.qmi.QmiService;
 import io.modemflash.qmi.Tlv;
 import io.modemflash.qmi.TlvWriter;
-import io.modemflash.qmi.Tlvs;
 import io.modemflash.qmi.ctl.AllocateClientId;
 import io.modemflash.qmi.ctl.GetVersionInfo;
 import io.modemflash.qmi.ctl.ReleaseClientId;
@@ -202,22 +200,22 @@ public final class GobiNetTransport implements QmiTransport {
         return c;
     }
 
-    /** Sierra drivers give CTL Get Version Info's list by ioctl; others give nothing to learn it from. */
+    /** Sierra drivers give CTL Get Version Info's list by ioctl (on any open fd); others give nothing to learn it from. */
     private Tlv versions() throws PosixException {
-        for (Client c : clients.values()) {
+        int h = io.open(path);
+        try {
             byte[] buf = new byte[512];
-            try {
-                io.ioctl(c.handle(), GobiNetIo.IOCTL_QMI_GET_SERVICE_VERSIONS, buf);
-                int n = buf[0] & 0xFF;
-                return new Tlv(0x01, Arrays.copyOf(buf, Math.min(buf.length, 1 + 5 * n)));
-            } catch (PosixException e) {
-                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOTTY) {
-                    throw e;
-                }
-                break;
+            io.ioctl(h, GobiNetIo.IOCTL_QMI_GET_SERVICE_VERSIONS, buf);
+            int n = buf[0] & 0xFF;
+            return new Tlv(0x01, Arrays.copyOf(buf, Math.min(buf.length, 1 + 5 * n)));
+        } catch (PosixException e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOTTY) {
+                throw e;
             }
+            return new TlvWriter(0x01).u8(0).build();
+        } finally {
+            io.close(h);
         }
-        return new TlvWriter(0x01).u8(0).build();
     }
 
     private void readLoop(Client c) {
@@ -310,9 +308,5 @@ public final class GobiNetTransport implements QmiTransport {
 
     private static long key(int service, int clientId) {
         return (long) service << 8 | clientId;
-    }
-
-    static DeviceGoneException goneException(String m, Throwable cause) {
-        return new DeviceGoneException(m, cause);
     }
 }

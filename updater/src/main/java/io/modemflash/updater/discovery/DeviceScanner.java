@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lists modems from sysfs: every /sys/class/usbmisc/cdc-wdm* and /sys/class/tty/* node is
- * followed to its USB interface (driver qmi_wwan, cdc_mbim, qcserial, option) and on to the USB
+ * Lists modems from sysfs: every /sys/class/usbmisc/cdc-wdm*, /sys/class/GobiQMI/qcqmi* and
+ * /sys/class/tty/* node is followed to its USB interface (driver qmi_wwan, cdc_mbim, GobiNet,
+ * qcserial, option) and on to the USB
  * device; download-mode devices without a bound driver are found under /sys/bus/usb/devices.
  * Class links whose target is gone (stale nodes during re-enumeration) are skipped.
  */
@@ -49,6 +50,11 @@ public final class DeviceScanner {
                     }
                 });
             }
+        }
+        // the vendor GobiNet driver: /sys/class/GobiQMI/qcqmiN below the QMI interface
+        for (Path link : list(roots.sys().resolve("class/GobiQMI"))) {
+            String name = link.getFileName().toString();
+            interfaceOf(link).ifPresent(i -> collected(byDevice, i.usbDevice).qmiNode = roots.node(name));
         }
         for (Path link : list(roots.sys().resolve("class/tty"))) {
             String name = link.getFileName().toString();
