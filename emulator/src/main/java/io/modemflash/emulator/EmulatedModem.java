@@ -153,16 +153,41 @@ public final class EmulatedModem implements Closeable {
      */
     public PtyFace publishPty(Path dir, int port) throws IOException {
         synchronized (faces) {
-            // the boot side re-enumerates on one USB port: a second pty face would steal it
-            for (Closeable c : faces) {
-                if (c instanceof PtyFace f) {
-                    throw new IllegalStateException("this modem is already published at USB port " + f.usbPort()
-                            + " under " + f.dir() + " (one pty face per modem)");
-                }
-            }
+            checkNoBusFace();
             PtyFace face = PtyFace.publish(dir, this, port);
             faces.add(face);
             return face;
+        }
+    }
+
+    /**
+     * Publishes the modem as a USB device behind a usbredir connection (e.g. to a QEMU guest's
+     * usb-redir device): connects to, or with {@code listen:} listens on, a unix socket; closed
+     * with the modem. Connect mode waits up to {@code connectTimeout} for the socket.
+     */
+    public io.modemflash.emulator.usbredir.UsbRedirFace publishUsbRedir(
+            io.modemflash.emulator.usbredir.UsbRedirAddress address, java.time.Duration connectTimeout) throws IOException {
+        synchronized (faces) {
+            checkNoBusFace();
+            var face = io.modemflash.emulator.usbredir.UsbRedirFace.publish(this, address, connectTimeout,
+                    System.err::println);
+            faces.add(face);
+            boot.usePort(face);
+            return face;
+        }
+    }
+
+    /** The boot side re-enumerates on one bus: a second bus face (pty or usbredir) would steal it. */
+    private void checkNoBusFace() {
+        for (Closeable c : faces) {
+            if (c instanceof PtyFace f) {
+                throw new IllegalStateException("this modem is already published at USB port " + f.usbPort()
+                        + " under " + f.dir() + " (one bus face per modem)");
+            }
+            if (c instanceof io.modemflash.emulator.usbredir.UsbRedirFace f) {
+                throw new IllegalStateException("this modem is already published on " + f.describe()
+                        + " (one bus face per modem)");
+            }
         }
     }
 

@@ -27,6 +27,10 @@ public final class Profiles {
     /** Client ids per service; real firmware has a small fixed pool, 16 is typical. */
     public static final int CLIENT_IDS = 16;
 
+    /**
+     * Vendor-specific class. Sierra parts show DM and QMI as ff/ff/ff and the NMEA and AT ports
+     * as ff/00/00 (usb-devices of an MC7455-family part).
+     */
     private static final int FF = 0xff;
 
     private static ServiceVersion sv(int service, int major, int minor) {
@@ -41,13 +45,17 @@ public final class Profiles {
         return ImageId.of(ImageId.TYPE_PRI, uniqueId, build);
     }
 
-    /** Sierra Wireless MC7455 (9x30): QMI on interface 8, firmware preference, Set Firmware ID accepted. */
+    /**
+     * Sierra Wireless MC7455 (9x30): the Sierra layout the kernel's qcserial and qmi_wwan
+     * tables expect (0 DM, 2 NMEA, 3 AT on qcserial; QMI on interface 8), firmware preference,
+     * Set Firmware ID accepted.
+     */
     public static final Profile MC7455 = new Profile("mc7455", "Sierra Wireless MC7455 (Qualcomm 9x30)",
             new Usb(0x1199, 0x9071, 0x0006, "Sierra Wireless, Incorporated",
                     "Sierra Wireless MC7455 Qualcomm\u00ae Snapdragon\u2122 X7 LTE-A", "LF72751234011017", "3.00", 5000,
                     List.of(new UsbInterface(0, FF, FF, FF, 2, Function.DM, "qcserial"),
-                            new UsbInterface(2, FF, FF, FF, 3, Function.NMEA, "qcserial"),
-                            new UsbInterface(3, FF, FF, FF, 3, Function.AT, "qcserial"),
+                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.NMEA, "qcserial"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "qcserial"),
                             new UsbInterface(8, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
             new Identity("Sierra Wireless, Incorporated", "MC7455",
                     "SWI9X30C_02.33.03.00 r8209 CARMD-EV-FRMWR2 2019/08/28 20:59:30",
@@ -73,8 +81,8 @@ public final class Profiles {
             new Usb(0x1199, 0x9091, 0x0006, "Sierra Wireless, Incorporated",
                     "Sierra Wireless EM7565 Qualcomm\u00ae Snapdragon\u2122 X16 LTE-A", "UF83900123451018", "3.10", 5000,
                     List.of(new UsbInterface(0, FF, FF, FF, 2, Function.DM, "qcserial"),
-                            new UsbInterface(2, FF, FF, FF, 3, Function.NMEA, "qcserial"),
-                            new UsbInterface(3, FF, FF, FF, 3, Function.AT, "qcserial"),
+                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.NMEA, "qcserial"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "qcserial"),
                             new UsbInterface(8, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
             new Identity("Sierra Wireless, Incorporated", "EM7565",
                     "SWI9X50C_01.08.04.00 dbb5b3 jenkins 2018/08/21 21:40:11",
@@ -99,10 +107,11 @@ public final class Profiles {
      */
     public static final Profile EDL = new Profile("edl", "Generic Qualcomm SDX55 modem (EDL updates)",
             new Usb(0x05c6, 0x90db, 0x0414, "Qualcomm, Incorporated", "SDX55-MTP _SN:5A1EE025", "5A1EE025", "3.20", 5000,
+                    // QMI on interface 2: what the kernel's qmi_wwan table expects of 05c6:90db
                     List.of(new UsbInterface(0, FF, FF, 0x30, 2, Function.DM, "option"),
                             new UsbInterface(1, FF, 0x00, 0x00, 3, Function.NMEA, "option"),
-                            new UsbInterface(2, FF, 0x00, 0x00, 3, Function.AT, "option"),
-                            new UsbInterface(4, FF, FF, FF, 3, Function.QMI, "qmi_wwan"))),
+                            new UsbInterface(2, FF, FF, FF, 3, Function.QMI, "qmi_wwan"),
+                            new UsbInterface(3, FF, 0x00, 0x00, 3, Function.AT, "option"))),
             new Identity("QUALCOMM INCORPORATED", "SDX55",
                     "MPSS.HI.2.0.c3-00134-SDX55_GEN_PACK-1.335318.1",
                     null, "868394041234566", null, "01"),

@@ -113,7 +113,7 @@ class PtyFaceTest {
             assertEquals(List.of("ttyUSB6", "ttyUSB7", "ttyUSB8"), List.copyOf(fc.ttys().keySet()));
             // the kernel's view: each class link leads into its own device, with its own minor
             Path sys = dir.resolve("sys");
-            assertEquals(usb2(dir).toRealPath().resolve("2-2/2-2:1.4/usbmisc/cdc-wdm1"),
+            assertEquals(usb2(dir).toRealPath().resolve("2-2/2-2:1.2/usbmisc/cdc-wdm1") /* edl: QMI on interface 2 */,
                     sys.resolve("class/usbmisc/cdc-wdm1").toRealPath());
             assertEquals("180:177", read(sys.resolve("class/usbmisc/cdc-wdm1/dev")));
             assertEquals("188:7", read(sys.resolve("class/tty/ttyUSB7/dev")));

@@ -84,6 +84,27 @@ public final class PosixFd implements Closeable {
         return new PosixFd(fd, p);
     }
 
+    /**
+     * Opens a tty and applies the given termios with the very next system call, before this
+     * object (its eventfd, fcntl) is built: a usb-serial tty starts its read URBs in open(), and
+     * every byte the line discipline sees before the termios lands is processed with the
+     * driver's default (echo on, canonical), so the device's first bytes are echoed back to it
+     * and control characters eaten. The termios is made ready by the caller before the open.
+     */
+    public static PosixFd openTty(Path path, Memory termios) throws PosixException {
+        String p = path.toString();
+        int fd = LibC.open(p, LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+        if (fd < 0) {
+            throw PosixException.last("open", p);
+        }
+        if (LibC.tcsetattr(fd, 0 /* TCSANOW: a flush would drop what the device sent */, termios) < 0) {
+            PosixException e = PosixException.last("tcsetattr", p);
+            LibC.close(fd);
+            throw e;
+        }
+        return new PosixFd(fd, p);
+    }
+
     /** Takes ownership of a raw descriptor (closing this object closes it). */
     public static PosixFd adopt(int fd, String name) throws PosixException {
         return new PosixFd(fd, name);

@@ -67,6 +67,26 @@ public final class Termios {
     }
 
     /**
+     * Opens a tty already in raw 8N1 mode (VMIN 1, VTIME 0, 9600 baud: a USB tty ignores the
+     * speed): the termios is built before the open and applied by the open's next system call
+     * ({@link PosixFd#openTty}), so no byte that arrives after the open returns meets the
+     * default cooked, echoing line discipline. Bytes a usb-serial device sends during the first
+     * open of its minor still can (the kernel runs the line discipline inside open(), and resets
+     * a minor's termios for each new device): a device that speaks first is better claimed
+     * over USB.
+     */
+    public static PosixFd openRaw(java.nio.file.Path tty) throws IOException {
+        try (Memory t = new Memory(SIZE)) {
+            t.clear();
+            raw(t, 1, 0);
+            if (LibC.cfsetspeed(t, SPEEDS.get(9600)) < 0) {
+                throw PosixException.last("cfsetspeed", tty.toString());
+            }
+            return PosixFd.openTty(tty, t);
+        }
+    }
+
+    /**
      * Raw 8N1 with the given speed (0 = keep) and VMIN/VTIME. On a pty master this sets the
      * slave side's termios (Linux forwards it).
      */
@@ -83,13 +103,7 @@ public final class Termios {
         }
         try (Memory t = new Memory(SIZE)) {
             read(fd, t);
-            LibC.cfmakeraw(t);
-            int cflag = t.getInt(CFLAG);
-            cflag &= ~(CSTOPB | PARENB | CRTSCTS | CSIZE);
-            cflag |= CS8 | CREAD | CLOCAL;
-            t.setInt(CFLAG, cflag);
-            t.setByte(CC + VMIN, (byte) vmin);
-            t.setByte(CC + VTIME, (byte) vtime);
+            raw(t, vmin, vtime);
             if (speed != null && LibC.cfsetspeed(t, speed) < 0) {
                 throw PosixException.last("cfsetspeed", fd.name());
             }
@@ -97,6 +111,14 @@ public final class Termios {
                 throw PosixException.last("tcsetattr", fd.name());
             }
         }
+    }
+
+    /** cfmakeraw, then 8N1, receiver on, modem lines ignored, no flow control, VMIN/VTIME. */
+    private static void raw(Memory t, int vmin, int vtime) {
+        LibC.cfmakeraw(t);
+        t.setInt(CFLAG, (t.getInt(CFLAG) & ~(CSTOPB | PARENB | CRTSCTS | CSIZE)) | CS8 | CREAD | CLOCAL);
+        t.setByte(CC + VMIN, (byte) vmin);
+        t.setByte(CC + VTIME, (byte) vtime);
     }
 
     private static void read(PosixFd fd, Memory t) throws IOException {

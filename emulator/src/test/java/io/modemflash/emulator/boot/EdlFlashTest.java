@@ -31,7 +31,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class EdlFlashTest {
+public class EdlFlashTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     @TempDir
     static Path samples;
@@ -44,14 +44,23 @@ class EdlFlashTest {
 
     /** Flashes the sample flat build the way the download command does (Sahara, then Firehose ops). */
     static void flash(Link link) throws Exception {
+        flash(link, edl);
+    }
+
+    /** Flashes the sample flat build at {@code samplePackage} (from SamplePackages.edl). */
+    public static void flash(Link link, Path samplePackage) throws Exception {
         SaharaSession sahara = new SaharaSession(link);
         sahara.awaitHello();
-        flash(link, sahara);
+        flash(link, sahara, samplePackage);
     }
 
     /** Same, after the HELLO was received by that session. */
     static void flash(Link link, SaharaSession sahara) throws Exception {
-        try (FirmwarePackage pkg = FirmwarePackage.open(edl, Limits.defaults())) {
+        flash(link, sahara, edl);
+    }
+
+    private static void flash(Link link, SaharaSession sahara, Path samplePackage) throws Exception {
+        try (FirmwarePackage pkg = FirmwarePackage.open(samplePackage, Limits.defaults())) {
             FlatBuild fb = pkg.flatBuild().orElseThrow();
             try (SaharaImage prog = SaharaImage.open(fb.programmer().path())) {
                 sahara.uploadProgrammer(prog, Progress.NONE);

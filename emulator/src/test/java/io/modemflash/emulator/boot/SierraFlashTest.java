@@ -26,7 +26,7 @@ import java.util.List;
 import static io.modemflash.vectors.samples.SamplePackages.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-class SierraFlashTest {
+public class SierraFlashTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     @TempDir
     static Path samples;
@@ -39,7 +39,7 @@ class SierraFlashTest {
         em7565 = SamplePackages.em7565(samples);
     }
 
-    static void flashQdl(Link link, Path... files) throws Exception {
+    public static void flashQdl(Link link, Path... files) throws Exception {
         SierraQdlSession q = new SierraQdlSession(link);
         q.begin();
         for (Path f : files) {
@@ -48,7 +48,7 @@ class SierraFlashTest {
         q.reset();
     }
 
-    static void flashFirehose(Link link, Path... files) throws Exception {
+    public static void flashFirehose(Link link, Path... files) throws Exception {
         SaharaSession s = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
         s.awaitHello();
         s.sierraSwitchToFirehose();

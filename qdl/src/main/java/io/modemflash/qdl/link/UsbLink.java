@@ -29,7 +29,7 @@ public final class UsbLink implements Link {
     /** libusb's timeout status, which a bulk IN poll expects. */
     static final int TIMEOUT_STATUS = LibUsb.ERROR_TIMEOUT;
 
-    /** A download-mode device seen on the bus. */
+    /** A download-mode device seen on the bus; protocol is null when its id does not tell. */
     public record Candidate(int vendorId, int productId, String portPath, String product, String serial,
                             BootProtocol protocol, int interfaceNumber) {
         public String id() {
@@ -202,7 +202,7 @@ public final class UsbLink implements Link {
             }
         }
         String serial = DownloadModeDevices.serialFromProduct(product).orElse(null);
-        return new Candidate(vid, pid, path, product, serial, DownloadModeDevices.protocolOf(vid, pid),
+        return new Candidate(vid, pid, path, product, serial, DownloadModeDevices.protocolHint(vid, pid).orElse(null),
                 boot.get().number());
     }
 

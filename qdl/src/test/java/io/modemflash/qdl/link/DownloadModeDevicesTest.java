@@ -41,6 +41,22 @@ class DownloadModeDevicesTest {
     }
 
     @Test
+    void aSierraDeviceWithOneFfInterfaceIsInBootAndHoldWhateverItsId() {
+        var only = new InterfaceClass(0, 0xff, 0xff, 0xff);
+        assertEquals(Optional.of(only), DownloadModeDevices.bootInterface(0x1199, 0x9071, List.of(only)));
+        assertEquals(Optional.of(only), DownloadModeDevices.bootInterface(0x1199, 0x9078, List.of(only)));
+        assertTrue(DownloadModeDevices.protocolHint(0x1199, 0x9071).isEmpty(), "the id tells no protocol");
+        assertEquals(Optional.of(BootProtocol.SIERRA_QDL), DownloadModeDevices.protocolHint(0x1199, 0x9070));
+        assertEquals(Optional.of(BootProtocol.SAHARA), DownloadModeDevices.protocolHint(0x05c6, 0x9025));
+        var qmi = new InterfaceClass(8, 0xff, 0xff, 0xff);
+        var at = new InterfaceClass(3, 0xff, 0xff, 0xff);
+        assertTrue(DownloadModeDevices.bootInterface(0x1199, 0x9071, List.of(at, qmi)).isEmpty(),
+                "application mode has several interfaces");
+        assertTrue(DownloadModeDevices.bootInterface(0x1199, 0x9071, List.of(new InterfaceClass(0, 0xff, 0, 0)))
+                .isEmpty(), "only a vendor-specific ff/ff/ff interface");
+    }
+
+    @Test
     void portPathLikeSysfs() {
         assertEquals("2-1.4", DownloadModeDevices.portPath(2, new int[] {1, 4}));
         assertEquals("1-3", DownloadModeDevices.portPath(1, new int[] {3}));

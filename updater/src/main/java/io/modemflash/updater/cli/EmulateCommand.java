@@ -9,6 +9,8 @@ import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
 import io.modemflash.emulator.pty.SharedTree;
+import io.modemflash.emulator.usbredir.UsbRedirAddress;
+import io.modemflash.emulator.usbredir.UsbRedirFace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +29,23 @@ import java.util.concurrent.CountDownLatch;
 /**
  * `modemflash emulate --profile P [--pty DIR] [--port N] [--fault SPEC]`: serves an emulated
  * modem on a pty with a sysfs-shaped tree until SIGINT/SIGTERM, then removes what it created.
- * Several emulators may publish on one DIR, each at its own USB port. Prints one JSON line
- * {"event":"ready",...} on stdout once clients can connect, naming its port and nodes.
+ * Several emulators may publish on one DIR, each at its own USB port. With
+ * `--usbredir SOCK|listen:SOCK` it is a USB device behind a usbredir connection instead (a
+ * QEMU guest's usb-redir device). Prints one JSON line {"event":"ready",...} on stdout once
+ * clients can connect, naming its face and nodes or socket.
  */
 @Command(name = "emulate",
         mixinStandardHelpOptions = true,
-        description = {"Run an emulated modem on a pseudo-terminal, with a sysfs-shaped tree describing its USB device.",
-                "Prints one JSON line {\"event\":\"ready\",...} on stdout when ready; serves until SIGINT/SIGTERM."})
+        description = {"Run an emulated modem: on a pseudo-terminal with a sysfs-shaped tree describing its USB device"
+                + " (default), or as a USB device behind a usbredir socket (--usbredir, e.g. for a QEMU guest).",
+                "Prints one JSON line {\"event\":\"ready\",...} on stdout when ready; serves until SIGINT/SIGTERM."},
+        footer = {"", "usbredir: QEMU attaches the modem with",
+                "  -device qemu-xhci -device usb-redir,chardev=ur",
+                "  -chardev socket,id=ur,path=SOCK,server=on,wait=off",
+                "and `emulate --usbredir SOCK` connects to it (or --usbredir listen:SOCK with",
+                "server=off). The guest kernel enumerates it at high speed: qcserial ttys (DM,",
+                "NMEA, AT) and qmi_wwan's cdc-wdm; for download mode it re-enumerates on the",
+                "same connection with the download identity."})
 public final class EmulateCommand implements Callable<Integer> {
 
     @Option(names = "--profile", required = true, paramLabel = "P",
@@ -44,6 +57,16 @@ public final class EmulateCommand implements Callable<Integer> {
                     + " removed on exit).", "Several emulators may share DIR: each takes its own USB port and the lowest"
                     + " free cdc-wdm/ttyUSB numbers."})
     Path dir;
+
+    @Option(names = "--usbredir", paramLabel = "SOCK",
+            description = {"Serve the modem as a USB device over usbredir instead of a pty: connect to the unix socket",
+                    "SOCK (QEMU's -chardev socket,server=on; retried until it exists, see --usbredir-wait), or with",
+                    "listen:SOCK listen on it and serve whoever connects."})
+    String usbredir;
+
+    @Option(names = "--usbredir-wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long --usbredir SOCK retries while the socket does not exist (default: ${DEFAULT-VALUE}).")
+    long usbredirWaitSeconds;
 
     @Option(names = "--port", paramLabel = "N",
             description = "USB port 2-N to take (1-" + SharedTree.PORTS + "; default: the first free one).")
@@ -89,23 +112,40 @@ public final class EmulateCommand implements Callable<Integer> {
      * download_ended {outcome, why}, firmware_running {revision, updated}.
      */
     static Map<String, Object> usbEvent(ModemEvent e, PtyFace face) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (e instanceof ModemEvent.UsbRemoved r) {
-            m.put("event", "usb_removed");
-            m.put("usb_id", r.usbId());
-            m.put("mode", r.downloadMode() ? "download" : "application");
+        Map<String, Object> m = usbEvent(e);
+        if (m != null && (e instanceof ModemEvent.UsbRemoved || e instanceof ModemEvent.UsbAdded)) {
             m.put("usb_port", face.usbPort());
-        } else if (e instanceof ModemEvent.UsbAdded a) {
-            m.put("event", "usb_added");
-            m.put("usb_id", a.usbId());
-            m.put("mode", a.downloadMode() ? "download" : "application");
-            m.put("usb_port", face.usbPort());
+        }
+        if (m != null && e instanceof ModemEvent.UsbAdded a) {
             m.put("usb_device", face.currentDeviceDir().toString());
             if (a.downloadMode()) {
                 m.put("tty", face.downloadTty().toString());
             } else {
                 m.put("qmi", face.qmiDevice().toString());
             }
+        }
+        return m;
+    }
+
+    /** The same for the usbredir face: usb_removed / usb_added name the socket instead of nodes. */
+    static Map<String, Object> usbEvent(ModemEvent e, UsbRedirFace face) {
+        Map<String, Object> m = usbEvent(e);
+        if (m != null && (e instanceof ModemEvent.UsbRemoved || e instanceof ModemEvent.UsbAdded)) {
+            m.put("usbredir", face.address().toString());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> usbEvent(ModemEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (e instanceof ModemEvent.UsbRemoved r) {
+            m.put("event", "usb_removed");
+            m.put("usb_id", r.usbId());
+            m.put("mode", r.downloadMode() ? "download" : "application");
+        } else if (e instanceof ModemEvent.UsbAdded a) {
+            m.put("event", "usb_added");
+            m.put("usb_id", a.usbId());
+            m.put("mode", a.downloadMode() ? "download" : "application");
         } else if (e instanceof ModemEvent.DownloadSessionEnded d) {
             m.put("event", "download_ended");
             m.put("outcome", d.outcome());
@@ -151,6 +191,9 @@ public final class EmulateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliFailure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
+        if (usbredir != null) {
+            return serveUsbRedir(out, p, modem);
+        }
         boolean tempDir = dir == null;
         Path where = tempDir ? Files.createTempDirectory("modemflash-emulator-") : dir.toAbsolutePath();
         PtyFace face;
@@ -160,61 +203,27 @@ public final class EmulateCommand implements Callable<Integer> {
             closeQuietly(modem);
             throw new CliFailure(ExitCode.USAGE, "cannot publish the emulated modem under " + where + ": " + e.getMessage(), e);
         }
-        modem.onEvent(e -> {
-            out.trace("emulator: " + e);
-            if (out.json()) {
-                Map<String, Object> usb = usbEvent(e, face);
-                if (usb != null) {
-                    out.event((String) usb.remove("event"), usb);
-                } else {
-                    out.event("modem", Map.of("what", e.getClass().getSimpleName(), "detail", e.toString()));
-                }
+        modem.onEvent(e -> report(out, e, usbEvent(e, face)));
+        CountDownLatch stopped = stopOnSignal(modem, () -> {
+            if (tempDir) {
+                // our own directory: no other modem can be waiting on its lock
+                Files.deleteIfExists(where.resolve(SharedTree.LOCK_FILE));
+                Files.deleteIfExists(where);
             }
         });
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                modem.close();
-                if (tempDir) {
-                    // our own directory: no other modem can be waiting on its lock
-                    Files.deleteIfExists(where.resolve(SharedTree.LOCK_FILE));
-                    Files.deleteIfExists(where);
-                }
-            } catch (IOException e) {
-                System.err.println("modemflash: emulator cleanup: " + e.getMessage());
-            } finally {
-                stopped.countDown();
-            }
-        }, "emulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        ObjectNode ready = Output.mapper().createObjectNode();
-        ready.put("event", "ready");
-        ready.put("profile", p.name());
-        ready.put("model", p.identity().model());
-        ready.put("usb_id", p.usb().vidPid());
+        ObjectNode ready = readyLine(p, modem, "pty");
         ready.put("qmi", face.qmiDevice().toString());
         ready.put("control", p.mbim() ? "mbim" : "qmi");
         ready.put("sysfs", face.sysfsRoot().toString());
         ready.put("usb_port", face.usbPort());
         ready.put("usb_device", face.usbDeviceDir().toString());
         ready.put("pty", face.ptySlave().toString());
-        ready.put("pid", ProcessHandle.current().pid());
-        DownloadMode dl = modem.boot().mode();
-        ready.put("download_usb_id", dl.usbId());
-        ready.put("download_protocol", dl.kind().label);
         // a forecast on a shared DIR (another modem may take the number first): usb_added names the real one
         ready.put("download_tty", face.downloadTty().toString());
-        ready.put("storage", modem.boot().storageDir().toString());
         ObjectNode ttys = ready.putObject("ttys");
         face.ttys().forEach((name, fn) -> ttys.put(name, fn.name().toLowerCase(java.util.Locale.ROOT)));
-        var faultList = ready.putArray("faults");
-        faults.forEach(faultList::add);
-        synchronized (System.out) {
-            System.out.println(ready.toString());
-            System.out.flush();
-        }
+        printReady(ready);
         out.note("emulating " + p.description() + " (" + p.usb().vidPid() + ") at " + face.qmiDevice()
                 + "; Ctrl-C to stop");
         // the shutdown hook releases this on SIGINT/SIGTERM; a dead pty server ends the run
@@ -226,5 +235,105 @@ public final class EmulateCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK.code;
+    }
+
+    private Integer serveUsbRedir(Output out, Profile p, EmulatedModem modem) throws Exception {
+        UsbRedirAddress address;
+        try {
+            if (dir != null || port != PtyFace.ANY_PORT) {
+                throw new IllegalArgumentException("--usbredir serves the modem on a socket: --pty and --port do not"
+                        + " apply to it");
+            }
+            if (usbredirWaitSeconds < 0) {
+                throw new IllegalArgumentException("--usbredir-wait " + usbredirWaitSeconds + ": must be >= 0");
+            }
+            address = UsbRedirAddress.parse(usbredir);
+        } catch (IllegalArgumentException e) {
+            closeQuietly(modem);
+            throw new CliFailure(ExitCode.USAGE, e.getMessage());
+        }
+        UsbRedirFace face;
+        try {
+            face = modem.publishUsbRedir(address, Duration.ofSeconds(usbredirWaitSeconds));
+        } catch (IOException e) {
+            closeQuietly(modem);
+            throw new CliFailure(address.listen() ? ExitCode.USAGE : ExitCode.DEVICE_NOT_FOUND, e.getMessage(), e);
+        }
+        modem.onEvent(e -> report(out, e, usbEvent(e, face)));
+        CountDownLatch stopped = stopOnSignal(modem, () -> { });
+        ObjectNode ready = readyLine(p, modem, "usbredir");
+        ready.put("usbredir", address.toString());
+        ready.put("socket", address.path().toString());
+        ready.put("listen", address.listen());
+        ready.put("speed", "high");
+        printReady(ready);
+        out.note("emulating " + p.description() + " (" + p.usb().vidPid() + ") on " + face.describe()
+                + "; Ctrl-C to stop");
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            Throwable failure = face.failure();
+            if (failure != null) {
+                throw new CliFailure(ExitCode.INTERNAL, "emulator stopped serving " + face.describe() + ": "
+                        + failure.getMessage(), failure);
+            }
+        }
+        return ExitCode.OK.code;
+    }
+
+    /** What every ready line carries, whatever the face. */
+    private ObjectNode readyLine(Profile p, EmulatedModem modem, String faceName) {
+        ObjectNode ready = Output.mapper().createObjectNode();
+        ready.put("event", "ready");
+        ready.put("face", faceName);
+        ready.put("profile", p.name());
+        ready.put("model", p.identity().model());
+        ready.put("usb_id", p.usb().vidPid());
+        ready.put("pid", ProcessHandle.current().pid());
+        DownloadMode dl = modem.boot().mode();
+        ready.put("download_usb_id", dl.usbId());
+        ready.put("download_protocol", dl.kind().label);
+        ready.put("storage", modem.boot().storageDir().toString());
+        var faultList = ready.putArray("faults");
+        faults.forEach(faultList::add);
+        return ready;
+    }
+
+    private static void printReady(ObjectNode ready) {
+        synchronized (System.out) {
+            System.out.println(ready.toString());
+            System.out.flush();
+        }
+    }
+
+    private static void report(Output out, ModemEvent e, Map<String, Object> usb) {
+        out.trace("emulator: " + e);
+        if (out.json()) {
+            if (usb != null) {
+                out.event((String) usb.remove("event"), usb);
+            } else {
+                out.event("modem", Map.of("what", e.getClass().getSimpleName(), "detail", e.toString()));
+            }
+        }
+    }
+
+    /** Closes the modem (and runs cleanup) on SIGINT/SIGTERM; the latch opens when done. */
+    private static CountDownLatch stopOnSignal(EmulatedModem modem, IoAction cleanup) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                modem.close();
+                cleanup.run();
+            } catch (IOException e) {
+                System.err.println("modemflash: emulator cleanup: " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "emulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return stopped;
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
     }
 }

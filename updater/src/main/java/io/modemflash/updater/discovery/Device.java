@@ -13,7 +13,8 @@ import java.util.Map;
  * @param port         USB port path ("2-1.4"): the only link between the two personalities
  * @param peerPort     the USB2/USB3 peer of that port, or null
  * @param devnum       USB device number: changes at every enumeration, so it tells a re-enumerated device apart
- * @param protocol     the boot protocol in download mode, null in application mode
+ * @param protocol     the boot protocol in download mode as the id suggests it; null in application mode, and
+ *                     in download mode when the id says nothing (the device's first bytes tell)
  * @param qmiNode      /dev/cdc-wdmN of the QMI interface, or null
  * @param ttys         serial ports, by interface number
  * @param serial       USB serial number, or for a 9008 the chip serial after "_SN:" in its product string

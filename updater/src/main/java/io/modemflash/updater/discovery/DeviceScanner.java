@@ -22,6 +22,9 @@ import java.util.Set;
  * /sys/class/tty/* node is followed to its USB interface (driver qmi_wwan, cdc_mbim, GobiNet,
  * qcserial, option) and on to the USB
  * device; download-mode devices without a bound driver are found under /sys/bus/usb/devices.
+ * Download mode is what a device is: a known download id, or a single interface that is a boot
+ * interface ({@link DownloadModeDevices#bootInterface}) or that qcserial drives (qcserial itself
+ * takes a one-interface device for its QDL port, whatever the id).
  * Class links whose target is gone (stale nodes during re-enumeration) are skipped.
  */
 public final class DeviceScanner {
@@ -164,19 +167,18 @@ public final class DeviceScanner {
             String product = readOr(dir, "product", null);
             List<InterfaceClass> ifaces = interfaces(dir);
             int numIfaces = Integer.parseInt(readOr(dir, "bNumInterfaces", Integer.toString(ifaces.size())));
-            BootProtocol protocol = null;
-            if (DownloadModeDevices.known(vid, pid).isPresent()) {
-                protocol = DownloadModeDevices.protocolOf(vid, pid);
-            } else if (numIfaces == 1 && DownloadModeDevices.bootInterface(vid, pid, ifaces).isPresent()) {
-                protocol = BootProtocol.SAHARA;
-            }
-            if (protocol == null && c.qmiNode == null && c.ttys.isEmpty()) {
+            boolean download = DownloadModeDevices.known(vid, pid).isPresent()
+                    || numIfaces == 1 && (DownloadModeDevices.bootInterface(vid, pid, ifaces).isPresent()
+                    || c.ttys.stream().anyMatch(t -> "qcserial".equals(t.driver())));
+            if (!download && c.qmiNode == null && c.ttys.isEmpty()) {
                 return null;
             }
+            // the id is only a hint: an unknown one leaves the protocol to the device's first bytes
+            BootProtocol protocol = download ? DownloadModeDevices.protocolHint(vid, pid).orElse(null) : null;
             String serial = DownloadModeDevices.serialFromProduct(product).orElse(readOr(dir, "serial", null));
             c.ttys.sort(Comparator.comparingInt(Device.Tty::interfaceNumber));
             return new Device(dir.getFileName().toString(), peerOf(dir), vid, pid, devnum, numIfaces,
-                    protocol == null ? Device.Mode.APPLICATION : Device.Mode.DOWNLOAD, protocol, c.qmiNode, c.ttys,
+                    download ? Device.Mode.DOWNLOAD : Device.Mode.APPLICATION, protocol, c.qmiNode, c.ttys,
                     serial, product, dir);
         } catch (IOException | NumberFormatException e) {
             return null; // the device went away while we read it

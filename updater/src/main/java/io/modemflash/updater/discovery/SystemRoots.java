@@ -36,6 +36,11 @@ public record SystemRoots(Path sys, Path dev) {
         return v == null || v.isBlank() ? null : Path.of(v);
     }
 
+    /** The running kernel's own sysfs (not an emulator's tree): its port paths name real USB ports. */
+    public boolean isSystem() {
+        return sys.equals(Path.of("/sys"));
+    }
+
     /** The device node of a kernel name (cdc-wdm0, ttyUSB1). */
     public Path node(String name) {
         return dev.resolve(name);

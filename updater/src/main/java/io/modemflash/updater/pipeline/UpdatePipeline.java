@@ -26,6 +26,7 @@ import io.modemflash.updater.cli.Output;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.discovery.PortWatcher;
+import io.modemflash.updater.discovery.SystemRoots;
 import io.modemflash.updater.progress.DownloadProgress;
 import io.modemflash.updater.progress.Throttle;
 
@@ -73,12 +74,10 @@ public final class UpdatePipeline {
     public record Result(String port, boolean ok, ExitCode exitCode, String message, Map<String, Object> fields) {
     }
 
-    /** Opens the download-mode link of a device (the boot tty, else USB by port path). */
+    /** Opens the download-mode link of a device (tests put the emulator's link here). */
     @FunctionalInterface
     public interface LinkOpener {
         Link open(Device downloadDevice) throws IOException;
-
-        LinkOpener SYSTEM = UpdatePipeline::openLink;
     }
 
     private final FirmwarePackage pkg;
@@ -97,12 +96,12 @@ public final class UpdatePipeline {
      */
     public UpdatePipeline(FirmwarePackage pkg, String packageSha256, UpdateOptions opt, DeviceScanner scanner,
                           Output out, boolean humanProgress) {
-        this(pkg, packageSha256, opt, scanner, out, humanProgress, LinkOpener.SYSTEM);
+        this(pkg, packageSha256, opt, scanner, out, humanProgress, null);
     }
 
     public UpdatePipeline(FirmwarePackage pkg, String packageSha256, UpdateOptions opt, DeviceScanner scanner,
                           Output out, boolean humanProgress, LinkOpener links) {
-        this.links = links;
+        this.links = links != null ? links : this::openLink;
         this.pkg = pkg;
         this.packageSha256 = packageSha256;
         this.opt = opt;
@@ -366,7 +365,11 @@ public final class UpdatePipeline {
         return opt.download().withReset(true).withSkipImages(new java.util.HashSet<>(plan.skipImages()));
     }
 
+    /** A device whose id does not tell its protocol fits: the download's detection step decides. */
     private static boolean protocolFits(BootProtocol device, Protocol pkg) {
+        if (device == null) {
+            return true;
+        }
         return switch (pkg) {
             case SIERRA_QDL, GOBI_QDL -> device == BootProtocol.SIERRA_QDL;
             case SIERRA_FIREHOSE -> device == BootProtocol.SIERRA_SAHARA_FIREHOSE;
@@ -467,13 +470,39 @@ public final class UpdatePipeline {
         };
     }
 
-    private static Link openLink(Device dl) throws IOException {
+    /**
+     * The boot tty, or USB by port path (libusb detaches qcserial). A device that speaks first
+     * (a Sahara HELLO on the first IN transfer) is claimed over USB even when it has a tty: the
+     * tty's first open starts the read URBs and the line discipline processes the first bytes
+     * with the kernel's cooked, echoing defaults inside that open, before any termios call can
+     * land (the kernel resets a minor's termios when a new device takes it). The tty is then
+     * only the fallback, with a warning.
+     */
+    private Link openLink(Device dl) throws IOException {
         Device.Tty tty = dl.downloadTty();
-        if (tty != null) {
-            return TtyLink.open(tty.node());
-        }
         List<String> ports = dl.peerPort() == null ? List.of(dl.port()) : List.of(dl.port(), dl.peerPort());
-        return UsbLink.open(ports, null);
+        if (tty == null) {
+            return UsbLink.open(ports, null);
+        }
+        if (claimOverUsb(pkg.protocol(), scanner.roots())) {
+            try {
+                return UsbLink.open(ports, null);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                event("warning", Map.of("message", "cannot claim " + dl.vidPid() + " on USB port " + dl.port()
+                        + " (" + e.getMessage() + "); using " + tty.node() + ", whose line discipline may echo"
+                        + " or alter the first bytes the device sends"));
+            }
+        }
+        return TtyLink.open(tty.node());
+    }
+
+    /**
+     * Whether a download-mode device with a tty is better claimed over USB: when the protocol has
+     * the device speak first (every Sahara flow; Sierra/Gobi QDL devices wait for the host's
+     * hello), and only on the real sysfs, whose port paths name real USB ports.
+     */
+    static boolean claimOverUsb(Protocol protocol, SystemRoots roots) {
+        return roots.isSystem() && protocol != Protocol.SIERRA_QDL && protocol != Protocol.GOBI_QDL;
     }
 
     /** The modem is back on the bus: poll QMI until it answers (it needs a while after enumeration). */

@@ -94,6 +94,56 @@ class DeviceScannerTest {
     }
 
     @Test
+    void sierraBootAndHoldOnItsApplicationIdIsDownloadModeByItsOneInterface() throws Exception {
+        // an MC7455 in boot-and-hold that stays 1199:9071: one ff/ff/ff interface, which qcserial
+        // binds as its QDL port (qcserial decides by the interface count, not the id)
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("2-1.4", 0x1199, 0x9071, 9, 1, "Sierra Wireless MC7455", null);
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+        Device dev = new DeviceScanner(fs.roots()).scan().get(0);
+        assertEquals(Device.Mode.DOWNLOAD, dev.mode());
+        assertNull(dev.protocol(), "the id tells no protocol: the device's first bytes will");
+        assertEquals(fs.dev.resolve("ttyUSB0"), dev.downloadTty().node());
+    }
+
+    @Test
+    void sierraBootAndHoldWithoutADriverIsDownloadMode() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("2-1.4", 0x1199, 0x9078, 9, 1, null, null);
+        fs.iface(d, 0, 0xff, 0xff, 0xff, null);
+        Device dev = new DeviceScanner(fs.roots()).scan().get(0);
+        assertEquals(Device.Mode.DOWNLOAD, dev.mode());
+        assertTrue(dev.ttys().isEmpty());
+    }
+
+    @Test
+    void aSingleInterfaceThatQcserialDrivesIsItsQdlPort() throws Exception {
+        // a rebranded part (Dell) whose one interface is not ff/ff/ff: qcserial's rule still holds
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("1-5", 0x413c, 0x81b6, 3, 1, null, null);
+        fs.tty(fs.iface(d, 0, 0xff, 0x00, 0x00, "qcserial"), "ttyUSB4", true);
+        Device dev = new DeviceScanner(fs.roots()).scan().get(0);
+        assertEquals(Device.Mode.DOWNLOAD, dev.mode());
+        assertEquals("ttyUSB4", dev.downloadTty().name());
+    }
+
+    @Test
+    void oneVendorInterfaceOfAnotherVendorWithoutQcserialIsNoModem() throws Exception {
+        // an FTDI cable has one ff/ff/ff interface too; it is no modem in any mode
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("1-6", 0x0403, 0x6001, 5, 1, "FT232R USB UART", "A50285BI");
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "ftdi_sio"), "ttyUSB5", true);
+        assertEquals(List.of(), new DeviceScanner(fs.roots()).scan());
+    }
+
+    @Test
+    void aSierraModemInApplicationModeStaysThereWhateverItsFirstInterface() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        mc7455(fs, "3-1.4", 7);
+        assertEquals(Device.Mode.APPLICATION, new DeviceScanner(fs.roots()).scan().get(0).mode());
+    }
+
+    @Test
     void unknownQualcommIdWithOneBootInterfaceIsEdl() throws Exception {
         FakeSysfs fs = new FakeSysfs(dir);
         Path d = fs.device("1-3", 0x05c6, 0x9025, 4, 1, null, null);

@@ -41,6 +41,23 @@ class PortWatcherTest {
     }
 
     @Test
+    void followsAnMc7455IntoBootAndHoldOnItsApplicationId() throws Exception {
+        // seen on a real kernel: the modem re-enumerates as 1199:9071 with one ff/ff/ff
+        // interface; before, the watcher took it for application mode and timed out
+        FakeSysfs fs = new FakeSysfs(dir);
+        DeviceScannerTest.mc7455(fs, "1-1", 3);
+        DeviceScanner scanner = new DeviceScanner(fs.roots());
+        PortWatcher w = new PortWatcher(scanner, scanner.find("1-1").orElseThrow(), Duration.ofMillis(5));
+        fs.unplug("1-1");
+        Path d = fs.device("1-1", 0x1199, 0x9071, 4, 1, "Sierra Wireless MC7455", null);
+        fs.tty(fs.iface(d, 0, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+        Device after = w.await(PortWatcher.downloadMode(), "download-mode device", Duration.ofSeconds(20));
+        assertEquals("1199:9071", after.vidPid());
+        assertTrue(after.inDownloadMode());
+        assertEquals(fs.dev.resolve("ttyUSB0"), after.downloadTty().node());
+    }
+
+    @Test
     void waitsForTheDevNodeOfTheNewPersonality() throws Exception {
         FakeSysfs fs = new FakeSysfs(dir);
         DeviceScannerTest.mc7455(fs, "1-1", 3);

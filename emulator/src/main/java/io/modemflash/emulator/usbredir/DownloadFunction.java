@@ -1,0 +1,188 @@
+package io.modemflash.emulator.usbredir;
+
+import io.modemflash.emulator.boot.Unpluggable;
+import io.modemflash.emulator.usb.UsbDeviceModel;
+import io.modemflash.emulator.usbredir.UsbRedirMessage.BulkPacket;
+import io.modemflash.qdl.link.DeviceGoneException;
+import io.modemflash.qdl.link.Link;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+
+/**
+ * The only interface of a download personality, seen from the boot protocol targets as the
+ * device end of a {@link Link}. Each bulk OUT packet is one host transfer: a read returns at
+ * most one (the rest of a long one stays for the next read), and the transfer is
+ * acknowledged once the target has consumed all of it, so the host's write completes when the
+ * device took the data (flow control as on USB). Zero-length transfers (a ZLP after a
+ * full-packet write) end a transfer on the wire and carry no data: they are acknowledged and
+ * never reach the target. Each write of the target is one bulk IN transfer.
+ */
+final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
+    /** How long a device that resets gives the host to collect its last answers (as PtyDeviceLink). */
+    static final long LINGER_MILLIS = 1_000;
+
+    private static final class Transfer {
+        final BulkPacket packet;
+        int offset;
+
+        Transfer(BulkPacket packet) {
+            this.packet = packet;
+        }
+    }
+
+    private final Deque<Transfer> out = new ArrayDeque<>();
+    private final String name;
+    private boolean gone;
+    private long zeroLengthPackets;
+
+    DownloadFunction(UsbDeviceModel.Interface iface, Sender sender, String name) {
+        super(iface, sender);
+        this.name = name;
+    }
+
+    // ------------------------------------------------------------------ host side (connection reader)
+
+    @Override
+    synchronized void bulkOut(BulkPacket p) {
+        if (gone) {
+            sender.send(new BulkPacket(p.id(), p.endpoint(), UsbRedir.STATUS_IOERROR, 0, p.streamId(), null));
+            return;
+        }
+        out.addLast(new Transfer(p));
+        ackZeroLengthAtHead();
+        notifyAll();
+    }
+
+    @Override
+    boolean cancel(long id) {
+        synchronized (this) {
+            for (Iterator<Transfer> it = out.iterator(); it.hasNext(); ) {
+                Transfer t = it.next();
+                if (t.packet.id() == id) {
+                    it.remove();
+                    sender.send(new BulkPacket(id, t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, t.offset, 0, null));
+                    ackZeroLengthAtHead();
+                    return true;
+                }
+            }
+        }
+        return super.cancel(id);
+    }
+
+    @Override
+    synchronized void forgetHost() {
+        super.forgetHost();
+        // transfers the device has not consumed stay: they were on the wire
+    }
+
+    @Override
+    synchronized void disconnect() {
+        for (Transfer t : out) {
+            sender.send(new BulkPacket(t.packet.id(), t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, 0, 0, null));
+        }
+        out.clear();
+        gone = true;
+        notifyAll();
+        super.disconnect();
+    }
+
+    /** Zero-length transfers swallowed so far (a test checks the host's ZLP policy with it). */
+    synchronized long zeroLengthPacketsReceived() {
+        return zeroLengthPackets;
+    }
+
+    /** Completes ZLPs that reached the head of the queue, in order behind the data before them. */
+    private void ackZeroLengthAtHead() {
+        while (!out.isEmpty() && out.peekFirst().packet.data().length == 0) {
+            Transfer t = out.pollFirst();
+            zeroLengthPackets++;
+            ack(t.packet);
+        }
+    }
+
+    // ------------------------------------------------------------------ device side (Link)
+
+    @Override
+    public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
+        long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+        synchronized (this) {
+            while (out.isEmpty()) {
+                if (gone) {
+                    throw new DeviceGoneException(name + " is off the bus");
+                }
+                long left = (end - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return 0;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted reading from the USB host");
+                }
+            }
+            Transfer t = out.peekFirst();
+            byte[] d = t.packet.data();
+            int n = Math.min(len, d.length - t.offset);
+            System.arraycopy(d, t.offset, buf, off, n);
+            t.offset += n;
+            if (t.offset == d.length) {
+                out.pollFirst();
+                ack(t.packet);
+                ackZeroLengthAtHead();
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public void write(byte[] data, int off, int len) throws IOException {
+        if (!bulkIn.write(data, off, len)) {
+            throw new DeviceGoneException(name + " is off the bus");
+        }
+    }
+
+    @Override
+    public int maxPacketSize() {
+        return UsbDeviceModel.HS_BULK_PACKET;
+    }
+
+    @Override
+    public void setZeroLengthPackets(boolean enabled) {
+        // the device end sends none: each write completes one IN request
+    }
+
+    @Override
+    public boolean zeroLengthPackets() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    /** An abrupt end (injected disconnect, emulator stopping): no linger. */
+    @Override
+    public void unplug() {
+        disconnect();
+    }
+
+    /**
+     * An orderly end (the device resets): the host gets up to {@link #LINGER_MILLIS} to collect
+     * what the device wrote last (a reset's ACK and logs) before the device leaves the bus.
+     */
+    @Override
+    public void close() {
+        try {
+            bulkIn.awaitDrained(LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disconnect();
+    }
+}
