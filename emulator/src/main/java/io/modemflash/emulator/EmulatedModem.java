@@ -75,6 +75,16 @@ public final class EmulatedModem implements Closeable {
         return new EmulatedModem(profile, faults, storageDir, DownloadMode.of(profile, edlStorage));
     }
 
+    /**
+     * With an explicit download personality, e.g.
+     * {@code DownloadMode.of(Profiles.MC7455).keepingApplicationId(Profiles.MC7455)} for a part
+     * that stays 1199:9071 in boot-and-hold (every face shows it so).
+     */
+    public static EmulatedModem start(Profile profile, FaultPlan faults, Path storageDir, DownloadMode downloadMode)
+            throws IOException {
+        return new EmulatedModem(profile, faults, storageDir, downloadMode);
+    }
+
     /** The boot side: download personality, storage, in-process boot link. */
     public BootSide boot() {
         return boot;

@@ -37,6 +37,11 @@ import java.util.Optional;
  * <li>{@code wrong-version}: after the download the modem reports a version it was not given</li>
  * <li>{@code crash-dump}: instead of its download mode the modem crashes into Sahara memory
  * debug (05c6:900e); after the host's RESET it boots the old firmware</li>
+ * <li>{@code strict-echo}: bytes a host's tty echoed back before the handshake (Sahara HELLO_RESP,
+ * QDL open) are answered with an error (END_OF_IMAGE_TX 0x01, QDL error 0x17) instead of being
+ * logged and ignored</li>
+ * <li>{@code unplug:download:<bytes>[:<seconds>]}: once that many image bytes arrived the device is
+ * unplugged, and plugged back after the seconds (default 2) in download mode (once)</li>
  * </ul>
  * Stages: {@code hello}, {@code programmer}, {@code download}, {@code reset}, any Firehose
  * command ({@code configure}, {@code program}, {@code erase}, {@code patch}, ...), and the
@@ -101,6 +106,15 @@ public record FaultPlan(List<Fault> faults) {
     }
 
     public record CrashDump() implements Fault {
+    }
+
+    /** Unplugged once that many image bytes arrived, plugged back in download mode after seconds. */
+    public record Unplug(long bytes, long seconds) implements Fault {
+        public static final long DEFAULT_SECONDS = 2;
+    }
+
+    /** A strict boot ROM: answers bytes a tty echoed back before the handshake with an error. */
+    public record StrictEcho() implements Fault {
     }
 
     /** Stages a boot-side fault may name. */
@@ -203,11 +217,22 @@ public record FaultPlan(List<Fault> faults) {
             case "crash-dump" -> {
                 return noArgument(p, spec, new CrashDump());
             }
+            case "unplug" -> {
+                if ((p.length == 3 || p.length == 4) && p[1].equalsIgnoreCase("download") && p[2].matches("[0-9]{1,18}")
+                        && (p.length == 3 || p[3].matches("[0-9]{1,6}"))) {
+                    return new Unplug(Long.parseLong(p[2]), p.length == 4 ? Long.parseLong(p[3]) : Unplug.DEFAULT_SECONDS);
+                }
+                throw new IllegalArgumentException("bad fault '" + spec + "': expected unplug:download:<bytes>[:<seconds>]");
+            }
+            case "strict-echo" -> {
+                return noArgument(p, spec, new StrictEcho());
+            }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
                     + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>[:<times>], qmi-garbage,"
                     + " qmi-wrong-service:<message>, qmi-overflow:<message>, qmi-truncate:<message>, disconnect:<stage>,"
                     + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
-                    + " reject-programmer, reboot-old, wrong-version, crash-dump");
+                    + " reject-programmer, reboot-old, wrong-version, crash-dump, strict-echo,"
+                    + " unplug:download:<bytes>[:<seconds>]");
         }
     }
 

@@ -46,6 +46,19 @@ public final class BootFaults {
         return false;
     }
 
+    /**
+     * An unplug:download:N whose threshold the image bytes reached (fires once): how long the
+     * device stays off the bus, in ms; -1 when none fires.
+     */
+    synchronized long unplugAfter(long downloadedBytes) {
+        for (Fault f : plan.faults()) {
+            if (f instanceof FaultPlan.Unplug u && downloadedBytes >= u.bytes() && fired.add(f)) {
+                return u.seconds() * 1000;
+            }
+        }
+        return -1;
+    }
+
     boolean stallAt(String stage) {
         return plan.faults().stream().anyMatch(f -> f instanceof Stall s && s.stage().equals(stage));
     }
@@ -77,6 +90,11 @@ public final class BootFaults {
 
     public boolean crashDump() {
         return plan.has(FaultPlan.CrashDump.class);
+    }
+
+    /** A strict boot ROM: bytes a tty echoed back before the handshake get an error answer. */
+    boolean strictEcho() {
+        return plan.has(FaultPlan.StrictEcho.class);
     }
 
     public boolean wrongVersion() {

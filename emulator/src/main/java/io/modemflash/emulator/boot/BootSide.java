@@ -49,6 +49,13 @@ public final class BootSide implements Closeable {
     private volatile boolean stopping;
     private Thread worker;
     private boolean downloadMode;
+    /** A power cycle of the application-mode modem (unplugged and plugged back) is under way. */
+    private boolean replugging;
+    /** The device end of the download session on the bus now (null between sessions). */
+    private Link current;
+    /** How long the device stays off the bus before its next enumeration (an unplug); 0: the usual gap. */
+    private long replugDelayMs;
+    private String unplugWhy;
     private int sessions;
 
     /**
@@ -129,7 +136,7 @@ public final class BootSide implements Closeable {
     }
 
     private synchronized void start(DownloadMode personality) {
-        if (downloadMode || stopping) {
+        if (downloadMode || replugging || stopping) {
             return;
         }
         downloadMode = true;
@@ -165,17 +172,27 @@ public final class BootSide implements Closeable {
             port.detachApplication();
             emit(new ModemEvent.UsbRemoved(profile.usb().vidPid(), false));
             while (true) {
-                sleep(REENUMERATION_GAP_MS);
+                sleep(Math.max(REENUMERATION_GAP_MS, takeReplugDelay()));
                 if (stopping) {
                     return;
                 }
                 UsbPort p = port;
                 Link device = p.attachDownload(mode);
                 synchronized (this) {
+                    current = device;
+                }
+                synchronized (this) {
                     sessions++;
                 }
                 emit(new ModemEvent.UsbAdded(mode.usbId(), true));
                 BootExit exit = session(mode, device, p);
+                synchronized (this) {
+                    current = null;
+                    if (unplugWhy != null) {
+                        exit = new BootExit(BootExit.Outcome.DOWNLOAD, unplugWhy); // not the host's doing
+                        unplugWhy = null;
+                    }
+                }
                 if (exit.outcome() == BootExit.Outcome.STOPPED && device instanceof Unpluggable u) {
                     u.unplug(); // shutting down: no reset linger
                 } else {
@@ -211,7 +228,8 @@ public final class BootSide implements Closeable {
     }
 
     private BootExit session(DownloadMode mode, Link device, UsbPort p) {
-        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging);
+        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging,
+                this::replugAfter, diagnostics);
         try {
             switch (mode.kind()) {
                 case EDL -> {
@@ -231,6 +249,77 @@ public final class BootSide implements Closeable {
         } catch (IOException | RuntimeException e) {
             diagnostics.accept("emulator download session failed: " + e);
             return new BootExit(BootExit.Outcome.DOWNLOAD, "device failure: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ unplugging
+
+    private synchronized void replugAfter(long ms) {
+        replugDelayMs = Math.max(replugDelayMs, ms);
+    }
+
+    private synchronized long takeReplugDelay() {
+        long ms = replugDelayMs;
+        replugDelayMs = 0;
+        return ms;
+    }
+
+    /**
+     * Pulls the modem off the bus and plugs it back after {@code away} (a hand on the cable, or a
+     * bench's control). In download mode the session is cut mid-transfer and the device comes
+     * back in download mode, as after an injected disconnect; in application mode the modem
+     * loses power (its QMI client ids go) and comes back in application mode.
+     */
+    public void unplug(java.time.Duration away) {
+        Link cut;
+        synchronized (this) {
+            if (stopping || replugging) {
+                return;
+            }
+            if (!downloadMode) {
+                replugging = true;
+                Thread t = new Thread(() -> powerCycle(away), "emulator-unplug-" + profile.name());
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
+            replugAfter(away.toMillis());
+            unplugWhy = "unplugged for " + away.toSeconds() + " s";
+            cut = current;
+        }
+        port.unplugging();
+        if (cut instanceof Unpluggable u) {
+            u.unplug();
+        } else if (cut != null) {
+            try {
+                cut.close();
+            } catch (IOException e) {
+                // gone either way
+            }
+        }
+    }
+
+    /** Application mode: off the bus, power lost, back after {@code away}. */
+    private void powerCycle(java.time.Duration away) {
+        try {
+            port.unplugging();
+            port.detachApplication();
+            emit(new ModemEvent.UsbRemoved(profile.usb().vidPid(), false));
+            Thread.sleep(Math.max(REENUMERATION_GAP_MS, away.toMillis()));
+            qmi.bootToApplication();
+            if (!stopping) {
+                port.attachApplication();
+                emit(new ModemEvent.UsbAdded(profile.usb().vidPid(), false));
+            }
+        } catch (IOException | RuntimeException e) {
+            diagnostics.accept("emulator unplug failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synchronized (this) {
+                replugging = false;
+                notifyAll();
+            }
         }
     }
 

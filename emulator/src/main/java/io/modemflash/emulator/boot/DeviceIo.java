@@ -5,7 +5,9 @@ import io.modemflash.qdl.link.Link;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The device end of a download-mode link as the targets use it: a pushback buffer (a tty
@@ -14,18 +16,32 @@ import java.util.function.BooleanSupplier;
  */
 final class DeviceIo {
     private static final long POLL_MS = 200;
+    /** What one read takes while watching for tty echo (a handshake packet fits). */
+    private static final int ECHO_CHUNK = 256;
 
     private final Link link;
     private final BootFaults faults;
     private final BooleanSupplier stopping;
     private final boolean transferBoundaries;
     private final Runnable beforeUnplug;
+    private final Consumer<String> log;
+    private final java.util.function.LongConsumer unplugged;
+    private TtyEcho echo;
+    private byte[] echoAnswer;
+    private boolean echoReported;
     private byte[] pending = new byte[0];
     private int pendingOff;
     private long downloaded;
 
-    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug) {
+    /**
+     * @param beforeUnplug the port's last word before an injected disconnect drops the link
+     * @param unplugged    told how long (ms) an injected unplug keeps the device off the bus
+     */
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
+             java.util.function.LongConsumer unplugged, Consumer<String> log) {
         this.link = link;
+        this.log = log;
+        this.unplugged = unplugged;
         this.beforeUnplug = beforeUnplug;
         this.faults = faults;
         this.stopping = stopping;
@@ -62,11 +78,73 @@ final class DeviceIo {
         if (stopping.getAsBoolean()) {
             throw new BootExit(BootExit.Outcome.STOPPED, "emulator stopping");
         }
+        long end = System.nanoTime() + timeoutMs * 1_000_000L;
         try {
-            return link.read(b, off, len, timeoutMs);
+            if (echo == null) {
+                return link.read(b, off, len, timeoutMs);
+            }
+            // watching for echo: read what is there (a target may read byte by byte), drop the echo, keep the rest
+            byte[] chunk = new byte[Math.max(len, ECHO_CHUNK)];
+            while (true) {
+                int n = link.read(chunk, 0, chunk.length, Math.max(0, (end - System.nanoTime()) / 1_000_000L));
+                if (n > 0) {
+                    n = dropEcho(chunk, 0, n);
+                }
+                if (n > 0) {
+                    int c = Math.min(len, n);
+                    System.arraycopy(chunk, 0, b, off, c);
+                    if (c < n) {
+                        unread(chunk, c, n - c);
+                    }
+                    return c;
+                }
+                if (System.nanoTime() >= end) {
+                    return 0;
+                }
+            }
         } catch (DeviceGoneException e) {
             throw new BootExit(BootExit.Outcome.DOWNLOAD, "host closed the port");
         }
+    }
+
+    // ------------------------------------------------------------------ tty echo
+
+    /**
+     * From now until {@link #stopWatchingEcho}, bytes that are the host's tty echoing the
+     * device's own output are noticed, reported on the log and kept from the target. With the
+     * strict-echo fault the device also answers them with {@code strictAnswer} (once), as a
+     * strict boot ROM that takes them for a malformed command would.
+     */
+    void watchEcho(byte[] strictAnswer) {
+        echo = new TtyEcho();
+        echoAnswer = strictAnswer;
+        echoReported = false;
+    }
+
+    /** The handshake is done: the host's tty is raw by now. */
+    void stopWatchingEcho() {
+        echo = null;
+    }
+
+    /** Removes leading echo from what was read; returns the bytes left. */
+    private int dropEcho(byte[] b, int off, int n) throws IOException, BootExit {
+        int k = echo.echoPrefix(b, off, n);
+        if (k == 0) {
+            return n;
+        }
+        if (!echoReported) {
+            echoReported = true;
+            boolean strict = faults.strictEcho();
+            log.accept("emulator: the host echoed the device's own output back ("
+                    + HexFormat.ofDelimiter(" ").formatHex(b, off, off + Math.min(k, 16)) + (k > 16 ? " ..." : "")
+                    + "): its tty was not in raw mode when the device spoke; "
+                    + (strict ? "answered with an error, as a strict boot ROM does" : "ignored"));
+            if (strict) {
+                write(echoAnswer);
+            }
+        }
+        System.arraycopy(b, off + k, b, off, n - k);
+        return n - k;
     }
 
     void readFully(byte[] b, int off, int len) throws IOException, BootExit {
@@ -91,6 +169,9 @@ final class DeviceIo {
     }
 
     void write(byte[] b, int off, int len) throws IOException, BootExit {
+        if (echo != null) {
+            echo.deviceWrote(b, off, len);
+        }
         try {
             link.write(b, off, len);
         } catch (DeviceGoneException e) {
@@ -116,6 +197,11 @@ final class DeviceIo {
         downloaded += n;
         if (faults.disconnectAfter(downloaded)) {
             disconnect("injected disconnect after " + downloaded + " image bytes");
+        }
+        long away = faults.unplugAfter(downloaded);
+        if (away >= 0) {
+            unplugged.accept(away);
+            disconnect("injected unplug after " + downloaded + " image bytes, back in " + away / 1000 + " s");
         }
     }
 

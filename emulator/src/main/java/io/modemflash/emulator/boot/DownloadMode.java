@@ -56,6 +56,20 @@ public record DownloadMode(Kind kind, int vendorId, int productId, String manufa
     public static final DownloadMode CRASH = new DownloadMode(Kind.CRASH_DUMP, 0x05c6, 0x900e,
             "Qualcomm CDMA Technologies MSM", "QUSB__BULK", null, null);
 
+    /**
+     * The same personality enumerating with the application-mode id instead: a Sierra part in
+     * boot-and-hold that stays e.g. 1199:9071 but shows its single ff/ff/ff interface (the
+     * kernel's qcserial takes it as a QDL port by the interface count, not the id). Only Sierra
+     * boot-and-hold can do this; a Qualcomm PBL always is 05c6:9008.
+     */
+    public DownloadMode keepingApplicationId(Profile p) {
+        if (kind != Kind.SIERRA_QDL && kind != Kind.SIERRA_FIREHOSE) {
+            throw new IllegalArgumentException("the " + p.name() + " profile's download mode is the Qualcomm PBL ("
+                    + usbId() + "): only Sierra boot-and-hold can keep the application id");
+        }
+        return new DownloadMode(kind, p.usb().vendorId(), p.usb().productId(), manufacturer, product, serial, geometry);
+    }
+
     /** The personality of a built-in profile (by its name). */
     public static DownloadMode of(Profile p) {
         return of(p, EDL_UFS);

@@ -44,6 +44,7 @@ final class SaharaTarget {
      */
     void runMemoryDebug() throws IOException, BootExit {
         io.stage("hello");
+        io.watchEcho(echoAnswer());
         sendHello(SaharaPacket.MODE_MEMORY_DEBUG);
         while (true) {
             SaharaPacket p = readPacket();
@@ -53,6 +54,7 @@ final class SaharaTarget {
                 if (r.mode() != SaharaPacket.MODE_MEMORY_DEBUG) {
                     error(0, SaharaStatus.INVALID_HOST_MODE);
                 } else {
+                    io.stopWatchingEcho();
                     send(new SaharaPacket.MemoryDebug64(CrashDump.TABLE_ADDRESS, CrashDump.table().length));
                 }
             } else if (p instanceof SaharaPacket.MemoryRead64 m) {
@@ -92,6 +94,7 @@ final class SaharaTarget {
 
     Result run() throws IOException, BootExit {
         io.stage("hello");
+        io.watchEcho(echoAnswer());
         if (config.helloDelayMs() > 0) {
             byte[] early = new byte[4096];
             long end = System.nanoTime() + config.helloDelayMs() * 1_000_000L;
@@ -128,6 +131,7 @@ final class SaharaTarget {
                 error(0, SaharaStatus.INVALID_HOST_PROTOCOL);
                 continue;
             }
+            io.stopWatchingEcho();
             if (r.mode() == SaharaPacket.MODE_COMMAND) {
                 if (commandMode()) {
                     return Result.SWITCHED_TO_FIREHOSE;
@@ -142,6 +146,11 @@ final class SaharaTarget {
                 return Result.PROGRAMMER_LOADED;
             }
         }
+    }
+
+    /** What a strict PBL says to bytes that are no packet where HELLO_RESP belongs (tty echo). */
+    private static byte[] echoAnswer() {
+        return SaharaCodec.encode(new SaharaPacket.EndOfImageTx(0, SaharaStatus.INVALID_CMD.code));
     }
 
     private void sendHello(long mode) throws IOException, BootExit {

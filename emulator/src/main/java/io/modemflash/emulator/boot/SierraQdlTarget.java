@@ -39,6 +39,8 @@ final class SierraQdlTarget {
     void run() throws IOException, BootExit {
         try {
             io.stage("hello");
+            // the host's tty may echo our answers until it is raw; a strict target takes them as a bad frame
+            io.watchEcho(QdlCodec.toWire(new QdlMessage.Error(QdlError.BAD_CRC.code, 0)));
             while (true) {
                 int first = peekByte();
                 if (first == QdlMessage.CMD_WRITE_UNFRAMED && open != null) {
@@ -92,6 +94,7 @@ final class SierraQdlTarget {
 
     private void open(QdlMessage.OpenUnframed o) throws IOException, BootExit {
         io.stage("open");
+        io.stopWatchingEcho();
         if (!helloDone || open != null) {
             error(QdlError.OUT_OF_SEQUENCE);
             return;

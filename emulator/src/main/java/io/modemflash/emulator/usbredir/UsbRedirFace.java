@@ -4,6 +4,8 @@ import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.boot.UsbPort;
+import io.modemflash.emulator.serial.AtResponder;
+import io.modemflash.emulator.serial.QcdmResponder;
 import io.modemflash.emulator.usb.UsbDeviceModel;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.AltSettingStatus;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.BulkPacket;
@@ -343,11 +345,17 @@ public final class UsbRedirFace implements UsbPort, Closeable {
         Profile.Usb usb = modem.profile().usb();
         UsbDeviceModel model = UsbDeviceModel.application(usb);
         List<UsbFunction> fs = new ArrayList<>();
+        DownloadMode.Kind boot = modem.boot().mode().kind();
+        boolean sierra = boot == DownloadMode.Kind.SIERRA_QDL || boot == DownloadMode.Kind.SIERRA_FIREHOSE;
+        Runnable enterDownload = modem.boot()::enterDownloadMode;
         for (UsbDeviceModel.Interface i : model.interfaces()) {
-            if (i.function() == Profile.Function.QMI) {
-                fs.add(new QmiFunction(i, this::send, modem.qmi()));
-            } else {
-                fs.add(new SerialFunction(i, this::send, null));
+            switch (i.function()) {
+                case QMI -> fs.add(new QmiFunction(i, this::send, modem.qmi()));
+                case AT -> fs.add(new SerialFunction(i, this::send, new AtResponder(modem.profile(),
+                        modem.qmi()::revision, sierra ? enterDownload : null)));
+                case DM -> fs.add(new SerialFunction(i, this::send, new QcdmResponder(modem.profile(),
+                        modem.qmi()::revision, boot == DownloadMode.Kind.EDL ? enterDownload : null)));
+                default -> fs.add(new SerialFunction(i, this::send, null));
             }
         }
         return new RedirDevice(model, this::send, fs, log);
@@ -397,18 +405,36 @@ public final class UsbRedirFace implements UsbPort, Closeable {
         }
     }
 
-    /** The QMI function of the application device on the bus now, or null. */
-    QmiFunction qmiFunction() {
+    /** The functions of the device on the bus now (none between enumerations). */
+    private List<UsbFunction> functions() {
         synchronized (lock) {
-            if (device == null) {
-                return null;
-            }
-            for (UsbDeviceModel.Interface i : device.model().interfaces()) {
-                if (device.function(i.number()) instanceof QmiFunction q) {
-                    return q;
+            List<UsbFunction> out = new ArrayList<>();
+            if (device != null) {
+                for (UsbDeviceModel.Interface i : device.model().interfaces()) {
+                    out.add(device.function(i.number()));
                 }
             }
-            return null;
+            return out;
+        }
+    }
+
+    /**
+     * A modem that resets gives the host up to {@link #RESET_LINGER_MILLIS} to fetch the answer
+     * that asked for it (QMI reset, AT!BOOTHOLD's OK, the echoed QCDM EDL command).
+     */
+    private void lingerForAnswers() {
+        long end = System.nanoTime() + RESET_LINGER_MILLIS * 1_000_000L;
+        try {
+            for (UsbFunction f : functions()) {
+                long left = Math.max(0, (end - System.nanoTime()) / 1_000_000L);
+                if (f instanceof QmiFunction q) {
+                    q.awaitFetched(left);
+                } else if (f instanceof SerialFunction s && s.unread() > 0) {
+                    s.awaitDrained(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -430,14 +456,7 @@ public final class UsbRedirFace implements UsbPort, Closeable {
 
     @Override
     public void detachApplication() {
-        QmiFunction q = qmiFunction();
-        if (q != null) {
-            try {
-                q.awaitFetched(RESET_LINGER_MILLIS); // the answer to the reset request goes out first
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lingerForAnswers();
         detach();
     }
 

@@ -130,4 +130,38 @@ class BootPtyFaceTest {
         }
         assertFalse(Files.exists(dir.resolve("sys")));
     }
+
+    /**
+     * A Sierra part in boot-and-hold that keeps its application id: the tree shows 1199:9071
+     * with one ff/ff/ff interface and its tty, as the kernel shows such a part (issue 12).
+     */
+    @Test
+    void bootAndHoldKeepingTheApplicationIdShowsOneInterface(@TempDir Path dir, @TempDir Path samples)
+            throws Exception {
+        Path spk = SamplePackages.mc7455(samples);
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, null,
+                DownloadMode.of(Profiles.MC7455).keepingApplicationId(Profiles.MC7455))) {
+            PtyFace face = modem.publishPty(dir);
+            Path device = face.usbDeviceDir();
+            assertEquals("4", attr(device, "bNumInterfaces"));
+            modem.boot().enterDownloadMode();
+            Path tty = face.downloadTty();
+            awaitExists(tty, true);
+            assertEquals("1199", attr(device, "idVendor"));
+            assertEquals("9071", attr(device, "idProduct"), "the application id, kept");
+            assertEquals("1", attr(device, "bNumInterfaces"));
+            Path intf = device.resolve("2-1:1.0");
+            assertEquals("ff", attr(intf, "bInterfaceSubClass"));
+            assertEquals("ff", attr(intf, "bInterfaceProtocol"));
+            assertFalse(Files.exists(device.resolve("2-1:1.8")));
+            try (TtyLink link = TtyLink.open(tty)) {
+                SierraFlashTest.flashQdl(link, spk);
+            }
+            awaitExists(face.qmiDevice(), true);
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEquals("4", attr(face.currentDeviceDir(), "bNumInterfaces"));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> DownloadMode.of(Profiles.EDL).keepingApplicationId(Profiles.EDL), "a PBL is always 05c6:9008");
+    }
 }

@@ -76,8 +76,10 @@ public final class EmulateCommand implements Callable<Integer> {
             description = {"Inject a fault (repeatable): qmi-error:<message>:<ErrorName>, qmi-drop:<message>[:<times>], qmi-garbage,",
                     "qmi-wrong-service:<message> (response on another service), qmi-overflow:<message> (a TLV claims",
                     "more bytes than the message holds), qmi-truncate:<message> (response frame cut in half),",
-                    "disconnect:<stage>, disconnect:download:<bytes>, nak:<firehose command>, stall:<stage>, corrupt-crc,",
-                    "eat-hello, reject-programmer, reboot-old, wrong-version, crash-dump.",
+                    "disconnect:<stage>, disconnect:download:<bytes>, unplug:download:<bytes>[:<seconds>] (off the bus,",
+                    "back in download mode after the seconds, default 2), nak:<firehose command>, stall:<stage>, corrupt-crc,",
+                    "eat-hello, reject-programmer, reboot-old, wrong-version, crash-dump, strict-echo (bytes a tty",
+                    "echoed back before the handshake get an error, as from a strict boot ROM; else logged and ignored).",
                     "e.g. qmi-error:dms-get-revision:Internal, disconnect:download:100000, nak:program"})
     List<String> faults = new ArrayList<>();
 
@@ -95,6 +97,16 @@ public final class EmulateCommand implements Callable<Integer> {
             description = "Storage of the edl profile: ufs (3 LUNs of 2048 x 4096-byte sectors, default) or emmc"
                     + " (one LUN of 32768 x 512-byte sectors).")
     String edlStorage;
+
+    @Option(names = "--boot-id", paramLabel = "ID", defaultValue = "download",
+            description = {"USB id in download mode: download (the personality's own, e.g. 1199:9070; default) or app",
+                    "(Sierra boot-and-hold keeping the application id, e.g. 1199:9071 with one ff/ff/ff interface)."})
+    String bootId;
+
+    @Option(names = "--unplug-seconds", paramLabel = "SECONDS", defaultValue = "2",
+            description = {"SIGUSR1 unplugs the modem and plugs it back after SECONDS (default: ${DEFAULT-VALUE}): mid-download",
+                    "it comes back in download mode, in application mode it loses power (QMI client ids go)."})
+    long unplugSeconds;
 
     @Mixin
     OutputOptions outputOptions;
@@ -184,13 +196,23 @@ public final class EmulateCommand implements Callable<Integer> {
                 p = p.inMbimComposition();
             }
             plan = FaultPlan.parse(faults);
-            modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(),
-                    DownloadMode.edlStorage(edlStorage));
+            DownloadMode mode = DownloadMode.of(p, DownloadMode.edlStorage(edlStorage));
+            switch (bootId.toLowerCase(java.util.Locale.ROOT)) {
+                case "download" -> { }
+                case "app" -> mode = mode.keepingApplicationId(p);
+                default -> throw new IllegalArgumentException("--boot-id " + bootId + ": expected download or app");
+            }
+            modem = EmulatedModem.start(p, plan, storage == null ? null : storage.toAbsolutePath(), mode);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
             throw new CliFailure(ExitCode.USAGE, "cannot use storage " + storage + ": " + e.getMessage(), e);
         }
+        if (unplugSeconds < 0) {
+            closeQuietly(modem);
+            throw new CliFailure(ExitCode.USAGE, "--unplug-seconds " + unplugSeconds + ": must be >= 0");
+        }
+        unplugOnSigusr1(out, modem);
         if (usbredir != null) {
             return serveUsbRedir(out, p, modem);
         }
@@ -277,6 +299,20 @@ public final class EmulateCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK.code;
+    }
+
+    /** SIGUSR1: a hand on the cable (off the bus for --unplug-seconds, then back). */
+    private void unplugOnSigusr1(Output out, EmulatedModem modem) {
+        Duration away = Duration.ofSeconds(unplugSeconds);
+        boolean trapped = SignalTrap.on("USR1", () -> {
+            out.note("emulator: SIGUSR1: unplugged, back in " + unplugSeconds + " s");
+            Thread t = new Thread(() -> modem.boot().unplug(away), "emulator-sigusr1");
+            t.setDaemon(true);
+            t.start();
+        });
+        if (!trapped) {
+            out.note("emulator: SIGUSR1 cannot be caught in this JVM; use --fault unplug:download:<bytes>");
+        }
     }
 
     /** What every ready line carries, whatever the face. */
