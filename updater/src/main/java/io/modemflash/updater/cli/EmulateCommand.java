@@ -9,6 +9,8 @@ import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
 import io.modemflash.emulator.pty.SharedTree;
+import io.modemflash.emulator.gobinet.GobiNetBridge;
+import io.modemflash.emulator.gobinet.GobiNetDriver;
 import io.modemflash.emulator.usbredir.UsbRedirAddress;
 import io.modemflash.emulator.usbredir.UsbRedirFace;
 import picocli.CommandLine.Command;
@@ -63,6 +65,12 @@ public final class EmulateCommand implements Callable<Integer> {
                     "SOCK (QEMU's -chardev socket,server=on; retried until it exists, see --usbredir-wait), or with",
                     "listen:SOCK listen on it and serve whoever connects."})
     String usbredir;
+
+    @Option(names = "--gobinet", paramLabel = "SOCK",
+            description = {"Also serve the modem as the vendor GobiNet driver would (/dev/qcqmiN semantics), connecting to "
+                    + "the unix socket SOCK (QEMU's chardev of a virtio-serial port; retried like --usbredir SOCK):",
+                    "the bench's CUSE program (bench/vbench/qcqmi-cuse.c) makes /dev/qcqmi0 of it in the guest."})
+    Path gobinet;
 
     @Option(names = "--usbredir-wait", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long --usbredir SOCK retries while the socket does not exist (default: ${DEFAULT-VALUE}).")
@@ -213,6 +221,9 @@ public final class EmulateCommand implements Callable<Integer> {
             throw new CliFailure(ExitCode.USAGE, "--unplug-seconds " + unplugSeconds + ": must be >= 0");
         }
         unplugOnSigusr1(out, modem);
+        if (gobinet != null) {
+            serveGobiNet(out, p, modem);
+        }
         if (usbredir != null) {
             return serveUsbRedir(out, p, modem);
         }
@@ -301,6 +312,13 @@ public final class EmulateCommand implements Callable<Integer> {
         return ExitCode.OK.code;
     }
 
+    /** --gobinet: the same modem behind the emulated GobiNet driver, on QEMU's socket. */
+    private void serveGobiNet(Output out, Profile p, EmulatedModem modem) {
+        GobiNetBridge bridge = GobiNetBridge.connect(new GobiNetDriver(modem.qmi(), p.usb().vendorId(),
+                p.usb().productId()), gobinet.toAbsolutePath(), Duration.ofSeconds(usbredirWaitSeconds), out::note);
+        Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "gobinet-bridge-close"));
+    }
+
     /** SIGUSR1: a hand on the cable (off the bus for --unplug-seconds, then back). */
     private void unplugOnSigusr1(Output out, EmulatedModem modem) {
         Duration away = Duration.ofSeconds(unplugSeconds);
@@ -324,6 +342,9 @@ public final class EmulateCommand implements Callable<Integer> {
         ready.put("model", p.identity().model());
         ready.put("usb_id", p.usb().vidPid());
         ready.put("pid", ProcessHandle.current().pid());
+        if (gobinet != null) {
+            ready.put("gobinet", gobinet.toAbsolutePath().toString());
+        }
         DownloadMode dl = modem.boot().mode();
         ready.put("download_usb_id", dl.usbId());
         ready.put("download_protocol", dl.kind().label);
