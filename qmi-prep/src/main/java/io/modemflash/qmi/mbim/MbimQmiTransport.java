@@ -5,12 +5,12 @@ import io.modemflash.posix.Errno;
 import io.modemflash.posix.Ioctl;
 import io.modemflash.posix.PosixException;
 import io.modemflash.posix.PosixFd;
-import io.modemflash.posix.UnixSockets;
 import io.modemflash.qmi.DeviceNotFoundException;
 import io.modemflash.qmi.NotQmiPortException;
 import io.modemflash.qmi.QmiException;
 import io.modemflash.qmi.QmiTimeoutException;
 import io.modemflash.qmi.transport.CharDeviceTransport;
+import io.modemflash.qmi.transport.ProxyProgram;
 import io.modemflash.qmi.transport.QmiTransport;
 import io.modemflash.qmi.transport.TransportClosedException;
 import org.slf4j.Logger;
@@ -19,11 +19,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -412,50 +409,6 @@ public final class MbimQmiTransport implements QmiTransport {
     }
 
     private static PosixFd connectProxy(String socketName, boolean spawn) throws QmiException {
-        try {
-            return UnixSockets.connectAbstract(socketName);
-        } catch (PosixException e) {
-            if (!spawn || e.errno() != Errno.ECONNREFUSED && e.errno() != Errno.ENOENT) {
-                throw new DeviceNotFoundException("mbim-proxy is not running (nobody listens on @" + socketName + ")",
-                        e);
-            }
-        }
-        Path program = findProxyProgram().orElseThrow(() -> new DeviceNotFoundException(
-                "mbim-proxy is not running and its program was not found (install libmbim-proxy, or run without "
-                        + "--proxy)"));
-        try {
-            new ProcessBuilder(program.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        } catch (IOException e) {
-            throw new QmiException("cannot start " + program + ": " + e.getMessage(), e);
-        }
-        PosixException last = null;
-        for (int i = 0; i < 10; i++) {
-            try {
-                Thread.sleep(100);
-                return UnixSockets.connectAbstract(socketName);
-            } catch (PosixException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QmiException("interrupted while waiting for mbim-proxy", e);
-            }
-        }
-        throw new DeviceNotFoundException("started " + program + " but it did not listen on @" + socketName, last);
-    }
-
-    /** Where distributions install mbim-proxy (Debian: /usr/libexec). */
-    public static Optional<Path> findProxyProgram() {
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/libexec/mbim-proxy"),
-                Path.of("/usr/local/libexec/mbim-proxy"), Path.of("/usr/lib/libmbim/mbim-proxy")));
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/usr/lib"))) {
-            for (Path d : dirs) {
-                candidates.add(d.resolve("mbim-proxy"));
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // only the fixed candidates
-        }
-        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+        return ProxyProgram.connect(PROXY_SOCKET, socketName, spawn, "libmbim-proxy");
     }
 }
