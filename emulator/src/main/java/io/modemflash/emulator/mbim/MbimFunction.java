@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * the {@link QmiEngine}), and the Basic Connect queries a host asks after opening (device
  * caps, subscriber ready status, radio state, device services, the device service subscribe
  * list). Strict like firmware: commands before OPEN get FUNCTION_ERROR NotOpened, fragments out
- * of sequence FragmentOutOfSequence, a message over the function's own largest control
- * message MaxTransfer; unknown services and CIDs are answered NoDeviceSupport. Responses are
+ * of sequence FragmentOutOfSequence, a message that does not decode LengthMismatch; bytes
+ * that cannot start a message (or one longer than the function's own largest control
+ * message, which cdc-wdm would have cut) are dropped; unknown services and CIDs are answered
+ * NoDeviceSupport. Responses are
  * fragmented to the host's MaxControlTransfer from its OPEN. QMI indications are sent only
  * after the host subscribed to QMI CID 1.
  */
@@ -185,7 +187,7 @@ public final class MbimFunction implements ControlStream {
                 .u32(2)            // SimClass: removable
                 .u32(0x3F)         // DataClass: GPRS .. LTE
                 .u32(0x3)          // SmsCaps: PDU receive + send
-                .u32(0x1)          // ControlCaps: registration auto
+                .u32(0x1)          // ControlCaps: manual registration
                 .u32(8)            // MaxSessions
                 .string(null)      // CustomDataClass
                 .string(id.imei()) // DeviceId
