@@ -354,6 +354,16 @@ vb_shell() {
 
 # ------------------------------------------------------------------ samples and storage
 
+# vb_cuse_program: bench/vbench/qcqmi-cuse.c built on the host (the guest runs it from the host
+# root); sets VB_CUSE. Needs gcc and libfuse3-dev (installed here when missing).
+vb_cuse_program() {
+  VB_CUSE="$VB_CACHE/qcqmi-cuse"
+  [ -x "$VB_CUSE" ] && [ "$VB_CUSE" -nt "$vb_here/qcqmi-cuse.c" ] && return 0
+  vb_apt_install gcc libc6-dev pkg-config libfuse3-dev
+  gcc -O2 -Wall -o "$VB_CUSE.tmp" "$vb_here/qcqmi-cuse.c" $(pkg-config --cflags --libs fuse3) -lpthread \
+    && mv "$VB_CUSE.tmp" "$VB_CUSE"
+}
+
 # vb_samples: the test-vectors sample packages, written once per run under $VB_RESULTS/samples.
 vb_samples() {
   VB_SAMPLES="$VB_RESULTS/samples"

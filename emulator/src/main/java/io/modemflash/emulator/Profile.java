@@ -19,6 +19,30 @@ public record Profile(String name, String description, Usb usb, Identity identit
         services = List.copyOf(services);
     }
 
+    /** The kernel driver of an MBIM control interface. */
+    public static final String CDC_MBIM = "cdc_mbim";
+
+    /**
+     * The same modem in its MBIM USB composition (Sierra's AT!USBCOMP, the default of most M.2
+     * parts): the QMI interface becomes a CDC MBIM control interface (02/0e/00) bound to
+     * cdc_mbim; QMI then travels inside MBIM (PROTOCOLS.md 8.2).
+     */
+    public Profile inMbimComposition() {
+        List<UsbInterface> ifaces = new java.util.ArrayList<>();
+        for (UsbInterface i : usb.interfaces()) {
+            ifaces.add(i.function() == Function.QMI ? new UsbInterface(i.number(), 0x02, 0x0e, 0x00, 1,
+                    Function.QMI, CDC_MBIM) : i);
+        }
+        Usb u = new Usb(usb.vendorId(), usb.productId(), usb.bcdDevice(), usb.manufacturer(), usb.product(),
+                usb.serial(), usb.version(), usb.speedMbps(), ifaces);
+        return new Profile(name, description + ", MBIM composition", u, identity, services, qmi);
+    }
+
+    /** Whether QMI is reached through MBIM (the QMI interface is bound to cdc_mbim). */
+    public boolean mbim() {
+        return usb.interfaces().stream().anyMatch(i -> i.function() == Function.QMI && CDC_MBIM.equals(i.driver()));
+    }
+
     /** The application-mode USB device as Linux sysfs shows it. */
     public record Usb(int vendorId, int productId, int bcdDevice, String manufacturer, String product,
                       String serial, String version, int speedMbps, List<UsbInterface> interfaces) {

@@ -2,6 +2,7 @@ package io.modemflash.emulator;
 
 import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.boot.UsbPort;
+import io.modemflash.emulator.mbim.MbimFunction;
 import io.modemflash.emulator.pty.PtyDeviceLink;
 import io.modemflash.emulator.pty.PtyQmiServer;
 import io.modemflash.emulator.pty.SharedTree;
@@ -215,7 +216,9 @@ public final class PtyFace implements Closeable, UsbPort {
                 if (layout.qmiInterfaceDir() == null) {
                     throw new IllegalArgumentException("profile " + modem.profile().name() + " has no QMI interface");
                 }
-                server = new PtyQmiServer(modem.qmi(), System.err::println);
+                server = modem.profile().mbim()
+                        ? new PtyQmiServer(() -> new MbimFunction(modem.qmi(), System.err::println), System.err::println)
+                        : new PtyQmiServer(modem.qmi(), System.err::println);
                 PtyFace face = new PtyFace(dir, claimed, modem.profile(), layout, server, devnum);
                 face.linkQmiNode();
                 modem.boot().usePort(face);

@@ -25,6 +25,7 @@ public final class Errno {
     public static final int ENOTTY = 25;
     public static final int EPIPE = 32;
     public static final int EPROTO = 71;
+    public static final int EBADR = 53;
     public static final int EOVERFLOW = 75;
     public static final int ENOTSOCK = 88;
     public static final int EADDRINUSE = 98;
@@ -40,7 +41,7 @@ public final class Errno {
             Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(ENODEV, "ENODEV"),
             Map.entry(ENOTDIR, "ENOTDIR"), Map.entry(EISDIR, "EISDIR"), Map.entry(EINVAL, "EINVAL"),
             Map.entry(ENOTTY, "ENOTTY"), Map.entry(EPIPE, "EPIPE"), Map.entry(EPROTO, "EPROTO"),
-            Map.entry(EOVERFLOW, "EOVERFLOW"), Map.entry(ENOTSOCK, "ENOTSOCK"),
+            Map.entry(EOVERFLOW, "EOVERFLOW"), Map.entry(EBADR, "EBADR"), Map.entry(ENOTSOCK, "ENOTSOCK"),
             Map.entry(EADDRINUSE, "EADDRINUSE"), Map.entry(ECONNRESET, "ECONNRESET"),
             Map.entry(ETIMEDOUT, "ETIMEDOUT"), Map.entry(ECONNREFUSED, "ECONNREFUSED"),
             Map.entry(ESHUTDOWN, "ESHUTDOWN"));

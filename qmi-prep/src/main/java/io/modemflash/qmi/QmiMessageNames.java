@@ -77,6 +77,9 @@ public final class QmiMessageNames {
                 SwiGetCurrentFirmware.Response::decode);
 
         add(QmiService.NAS, 0x0020, "Get Signal Strength", null, null);
+        add(QmiService.NAS, 0x002B, "Get Technology Preference", null, null);
+        add(QmiService.NAS, 0x0034, "Get System Selection Preference", null, null);
+        add(0x1A, 0x0021, "Get Data Format", null, null);
     }
 
     private QmiMessageNames() {

@@ -1,6 +1,7 @@
 package io.modemflash.emulator.pty;
 
 import io.modemflash.emulator.qmi.QmiEngine;
+import io.modemflash.emulator.qmi.ControlStream;
 import io.modemflash.emulator.qmi.QmiStream;
 import io.modemflash.posix.Errno;
 import io.modemflash.posix.FdClosedException;
@@ -29,7 +30,7 @@ public final class PtyQmiServer implements Closeable {
     private static final long WRITE_TIMEOUT_MILLIS = 2000;
 
     private final Pty pty;
-    private final QmiEngine engine;
+    private final java.util.function.Supplier<ControlStream> streams;
     private final Thread thread;
     private final Consumer<String> log;
     private volatile boolean running = true;
@@ -37,7 +38,12 @@ public final class PtyQmiServer implements Closeable {
     private final java.util.concurrent.atomic.AtomicInteger hangups = new java.util.concurrent.atomic.AtomicInteger();
 
     public PtyQmiServer(QmiEngine engine, Consumer<String> log) throws IOException {
-        this.engine = engine;
+        this(() -> new QmiStream(engine), log);
+    }
+
+    /** Serves whatever protocol the streams speak (QMUX, or MBIM for a cdc_mbim port). */
+    public PtyQmiServer(java.util.function.Supplier<ControlStream> streams, Consumer<String> log) throws IOException {
+        this.streams = streams;
         this.log = log;
         this.pty = Pty.open();
         this.thread = new Thread(this::serve, "emulator-qmi-pty");
@@ -62,7 +68,7 @@ public final class PtyQmiServer implements Closeable {
 
     private void serve() {
         PosixFd master = pty.master();
-        QmiStream stream = new QmiStream(engine);
+        ControlStream stream = streams.get();
         byte[] buf = new byte[65536];
         boolean client = false;
         try {

@@ -42,7 +42,7 @@ public final class SysfsTree {
     public static void ensurePort(Path sys, Usb usb, int bus, int port) throws IOException {
         Path ctl = sys.resolve(CONTROLLER);
         int peerBus = peerBus(bus);
-        for (String d : List.of("qmi_wwan", "qcserial", "option", "usb", "hub")) {
+        for (String d : List.of("qmi_wwan", "cdc_mbim", "qcserial", "option", "usb", "hub")) {
             Files.createDirectories(sys.resolve("bus/usb/drivers/" + d));
         }
         for (String d : List.of("qcserial", "option1")) {

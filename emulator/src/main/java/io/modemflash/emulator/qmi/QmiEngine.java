@@ -73,12 +73,34 @@ public final class QmiEngine {
             key(QmiService.DMS, GetOperatingMode.ID), key(QmiService.DMS, SetOperatingMode.ID),
             key(QmiService.DMS, SetFirmwareId.ID), key(QmiService.DMS, GetFirmwarePreference.ID),
             key(QmiService.DMS, SetFirmwarePreference.ID), key(QmiService.DMS, ListStoredImages.ID),
-            key(QmiService.DMS, SetBootImageDownloadMode.ID), key(QmiService.DMS, SwiGetCurrentFirmware.ID));
+            key(QmiService.DMS, SetBootImageDownloadMode.ID), key(QmiService.DMS, SwiGetCurrentFirmware.ID),
+            key(QmiService.DMS, DmsIds.GET_CAPABILITIES), key(QmiService.NAS, NasIds.GET_TECHNOLOGY_PREFERENCE),
+            key(QmiService.NAS, NasIds.GET_SYSTEM_SELECTION_PREFERENCE), key(WdaIds.SERVICE, WdaIds.GET_DATA_FORMAT));
 
     /** Message ids with no typed class in qmi-prep. */
     static final class DmsIds {
+        static final int GET_CAPABILITIES = 0x0020;
         static final int GET_MANUFACTURER = 0x0021;
     }
+
+    /**
+     * What ModemManager asks while it probes and initialises a QMI modem, beyond DMS identity
+     * (DESIGN.md 6): without answers to these it does not expose the modem.
+     */
+    static final class NasIds {
+        static final int GET_TECHNOLOGY_PREFERENCE = 0x002B;
+        static final int GET_SYSTEM_SELECTION_PREFERENCE = 0x0034;
+    }
+
+    static final class WdaIds {
+        static final int SERVICE = 0x1A;
+        static final int GET_DATA_FORMAT = 0x0021;
+    }
+
+    /** NAS mode preference bits: GSM, UMTS, LTE. */
+    static final int MODE_PREFERENCE_GSM_UMTS_LTE = 0x04 | 0x08 | 0x10;
+    /** NAS radio technology preference bits: 3GPP, AMPS-or-GSM, CDMA-or-WCDMA, LTE. */
+    static final int TECHNOLOGY_3GPP_GSM_WCDMA_LTE = 0x02 | 0x04 | 0x08 | 0x20;
 
     private final Profile profile;
     private final FaultPlan faults;
@@ -426,11 +448,34 @@ public final class QmiEngine {
                 default -> throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
             };
         }
+        if (m.service() == QmiService.NAS) {
+            return switch (m.messageId()) {
+                // active preference 3GPP: GSM, WCDMA, LTE; permanent
+                case NasIds.GET_TECHNOLOGY_PREFERENCE -> List.of(new TlvWriter(0x01)
+                        .u16(TECHNOLOGY_3GPP_GSM_WCDMA_LTE).u8(0).build());
+                // emergency mode off, mode preference GSM+UMTS+LTE, automatic network selection
+                case NasIds.GET_SYSTEM_SELECTION_PREFERENCE -> List.of(new TlvWriter(0x10).u8(0).build(),
+                        new TlvWriter(0x11).u16(MODE_PREFERENCE_GSM_UMTS_LTE).build(),
+                        new TlvWriter(0x16).u8(0).build());
+                default -> throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
+            };
+        }
+        if (m.service() == WdaIds.SERVICE) {
+            if (m.messageId() != WdaIds.GET_DATA_FORMAT) {
+                throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
+            }
+            // no QoS header, 802.3 link layer (qmi_wwan's default), no aggregation
+            return List.of(new TlvWriter(0x10).u8(0).build(), new TlvWriter(0x11).u32(1).build(),
+                    new TlvWriter(0x12).u32(0).build(), new TlvWriter(0x13).u32(0).build());
+        }
         if (m.service() != QmiService.DMS) {
             throw new Reject(QmiProtocolError.INVALID_QMI_COMMAND);
         }
         Profile.Identity id = identity;
         return switch (m.messageId()) {
+            // 150 Mbit/s up, 300 down; simultaneous CS+PS; SIM supported; GSM, UMTS, LTE
+            case DmsIds.GET_CAPABILITIES -> List.of(new TlvWriter(0x01).u32(150_000_000L).u32(300_000_000L)
+                    .u8(3).u8(2).u8(3).u8(4).u8(5).u8(8).build());
             case DmsIds.GET_MANUFACTURER -> List.of(string(0x01, id.manufacturer()));
             case GetModel.ID -> List.of(string(0x01, id.model()));
             case GetRevision.ID -> List.of(string(0x01, id.revision()));

@@ -11,7 +11,7 @@ import java.util.List;
  * start a frame are dropped, as a cdc-wdm function would never see them. Not thread-safe:
  * one per connection.
  */
-public final class QmiStream {
+public final class QmiStream implements ControlStream {
     private final QmiEngine engine;
     private final QmuxFramer framer = new QmuxFramer();
 
@@ -19,7 +19,7 @@ public final class QmiStream {
         this.engine = engine;
     }
 
-    /** Feeds host bytes; returns the modem's output chunks in order. */
+    @Override
     public List<byte[]> feed(byte[] data, int off, int len) {
         List<byte[]> out = new ArrayList<>();
         for (byte[] frame : framer.feedFrames(data, off, len)) {
@@ -29,6 +29,7 @@ public final class QmiStream {
     }
 
     /** Forgets a partial frame (the host closed the port mid-frame). */
+    @Override
     public void reset() {
         framer.reset();
     }

@@ -20,9 +20,7 @@ import io.modemflash.qmi.ctl.AllocateClientId;
 import io.modemflash.qmi.ctl.GetVersionInfo;
 import io.modemflash.qmi.ctl.ReleaseClientId;
 import io.modemflash.qmi.ctl.Sync;
-import io.modemflash.qmi.transport.CharDeviceTransport;
 import io.modemflash.qmi.transport.NotQmuxException;
-import io.modemflash.qmi.transport.QmiProxyTransport;
 import io.modemflash.qmi.transport.QmiTransport;
 import io.modemflash.qmi.transport.TransportClosedException;
 import org.slf4j.Logger;
@@ -120,7 +118,10 @@ public final class QmiDevice implements AutoCloseable {
         return open(transport, QmiDeviceOptions.defaults());
     }
 
-    /** Opens a /dev path directly, or through qmi-proxy when {@code proxy} (needed while ModemManager runs). */
+    /**
+     * Opens a /dev path directly, or through qmi-proxy / mbim-proxy when {@code proxy} (needed
+     * while ModemManager runs); QMUX, MBIM or GobiNet as {@link QmiPorts} finds.
+     */
     public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options) throws QmiException {
         return open(path, proxy, options, null);
     }
@@ -128,8 +129,7 @@ public final class QmiDevice implements AutoCloseable {
     /** As {@link #open(Path, boolean, QmiDeviceOptions)}, with "> hex" / "< hex" trace lines (null: none). */
     public static QmiDevice open(Path path, boolean proxy, QmiDeviceOptions options, Consumer<String> trace)
             throws QmiException {
-        QmiTransport t = proxy ? QmiProxyTransport.open(path.toString()) : CharDeviceTransport.open(path);
-        return open(t, options, trace);
+        return open(QmiPorts.open(path, proxy), options, trace);
     }
 
     public String name() {

@@ -41,6 +41,15 @@ public final class CharDeviceTransport extends FdTransport {
     }
 
     public static CharDeviceTransport open(Path path) throws QmiException {
+        return new CharDeviceTransport(openPort(path), path.toString());
+    }
+
+    /**
+     * Opens a modem control port as every transport on a character device needs it: a
+     * character device, held by no other process (for ttys and cdc-wdm nodes), a tty in raw
+     * mode. Shared with the MBIM and GobiNet transports.
+     */
+    public static PosixFd openPort(Path path) throws QmiException {
         String p = path.toString();
         checkCharDevice(path);
         PosixFd fd;
@@ -66,11 +75,11 @@ public final class CharDeviceTransport extends FdTransport {
             fd.close();
             throw new QmiException("cannot set raw mode on " + p + ": " + e.getMessage(), e);
         }
-        return new CharDeviceTransport(fd, p);
+        return fd;
     }
 
     /** DeviceNotFoundException when the path is missing, NotQmiPortException when it is not a character device. */
-    static void checkCharDevice(Path path) throws QmiException {
+    public static void checkCharDevice(Path path) throws QmiException {
         String p = path.toString();
         try {
             if (!Posix.isCharDevice(path)) {
@@ -118,7 +127,7 @@ public final class CharDeviceTransport extends FdTransport {
                 + first.command() + " or use --proxy");
     }
 
-    static QmiException openFailure(String path, PosixException e) {
+    public static QmiException openFailure(String path, PosixException e) {
         return switch (e.errno()) {
             case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO ->
                     new DeviceNotFoundException("no such device: " + path + " (unplugged, or renamed after a reset?)", e);

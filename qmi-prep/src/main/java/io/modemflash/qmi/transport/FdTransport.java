@@ -35,10 +35,18 @@ public class FdTransport implements QmiTransport {
     private boolean framesSeen;
     private long partialSince;
 
+    private byte[] alreadyRead;
+
     public FdTransport(PosixFd fd, String name) {
+        this(fd, name, new byte[0]);
+    }
+
+    /** alreadyRead: bytes someone read from the fd before (a probe), to be framed first. */
+    public FdTransport(PosixFd fd, String name, byte[] alreadyRead) {
         this.fd = fd;
         this.name = name;
         this.skipped = new SkippedBytes(name);
+        this.alreadyRead = alreadyRead.length == 0 ? null : alreadyRead.clone();
     }
 
     /** True for ports that never end by themselves, so an early EOF proves a wrong path (e.g. /dev/null). */
@@ -66,10 +74,17 @@ public class FdTransport implements QmiTransport {
                     return null;
                 }
                 int n;
-                try {
-                    n = fd.read(buf, 0, buf.length, wait);
-                } catch (FdClosedException e) {
-                    throw new TransportClosedException(name + " is closed", e);
+                byte[] from = buf;
+                if (alreadyRead != null) {
+                    from = alreadyRead;
+                    n = alreadyRead.length;
+                    alreadyRead = null;
+                } else {
+                    try {
+                        n = fd.read(buf, 0, buf.length, wait);
+                    } catch (FdClosedException e) {
+                        throw new TransportClosedException(name + " is closed", e);
+                    }
                 }
                 if (n < 0) {
                     if (!framesSeen && eofBeforeFrameMeansNotQmi()) {
@@ -81,7 +96,7 @@ public class FdTransport implements QmiTransport {
                     continue;
                 }
                 dropStalePartial();
-                for (QmuxFramer.Chunk c : framer.feed(buf, 0, n)) {
+                for (QmuxFramer.Chunk c : framer.feed(from, 0, n)) {
                     if (c instanceof QmuxFramer.Frame f) {
                         framesSeen = true;
                         ready.add(f.bytes());

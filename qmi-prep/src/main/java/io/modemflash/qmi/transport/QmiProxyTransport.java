@@ -1,9 +1,6 @@
 package io.modemflash.qmi.transport;
 
-import io.modemflash.posix.Errno;
-import io.modemflash.posix.PosixException;
 import io.modemflash.posix.PosixFd;
-import io.modemflash.posix.UnixSockets;
 import io.modemflash.qmi.DeviceNotFoundException;
 import io.modemflash.qmi.MessageKind;
 import io.modemflash.qmi.QmiErrorResponseException;
@@ -17,25 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * QMUX through libqmi's qmi-proxy (abstract unix socket "qmi-proxy"), which lets ModemManager
  * and this tool share one port. The first message is CTL Internal Proxy Open (0xFF00) naming
  * the device. If nobody listens, the qmi-proxy program is started and the connect retried
- * every 100 ms, 10 times, as libqmi does.
+ * every 100 ms, 10 times, as libqmi does ({@link ProxyProgram}).
  */
 public final class QmiProxyTransport extends FdTransport {
     private static final Logger LOG = LoggerFactory.getLogger(QmiProxyTransport.class);
 
     public static final String DEFAULT_SOCKET = "qmi-proxy";
-    static final int CONNECT_ATTEMPTS = 10;
-    static final long CONNECT_RETRY_MILLIS = 100;
     static final long OPEN_TIMEOUT_MILLIS = 10_000;
 
     private QmiProxyTransport(PosixFd fd, String name) {
@@ -62,7 +53,7 @@ public final class QmiProxyTransport extends FdTransport {
             // The proxy only says "closed" for a bad path; check it here to give the real reason.
             CharDeviceTransport.checkCharDevice(Path.of(devicePath));
         }
-        PosixFd fd = connect(socketName, spawn);
+        PosixFd fd = ProxyProgram.connect("qmi-proxy", socketName, spawn, "libqmi-proxy");
         QmiProxyTransport t = new QmiProxyTransport(fd, "qmi-proxy for " + devicePath);
         try {
             t.proxyOpen(devicePath);
@@ -73,70 +64,9 @@ public final class QmiProxyTransport extends FdTransport {
         }
     }
 
-    private static PosixFd connect(String socketName, boolean spawn) throws QmiException {
-        try {
-            return UnixSockets.connectAbstract(socketName);
-        } catch (PosixException e) {
-            if (e.errno() != Errno.ECONNREFUSED && e.errno() != Errno.ENOENT) {
-                throw new QmiException("cannot connect to qmi-proxy (@" + socketName + "): " + e.getMessage(), e);
-            }
-            if (!spawn) {
-                throw new DeviceNotFoundException("qmi-proxy is not running (nobody listens on @" + socketName + ")", e);
-            }
-        }
-        Path program = findProxyProgram().orElseThrow(() -> new DeviceNotFoundException(
-                "qmi-proxy is not running and its program was not found (install libqmi-proxy, or run without --proxy)"));
-        spawnProxy(program);
-        PosixException last = null;
-        for (int i = 0; i < CONNECT_ATTEMPTS; i++) {
-            sleep(CONNECT_RETRY_MILLIS);
-            try {
-                return UnixSockets.connectAbstract(socketName);
-            } catch (PosixException e) {
-                last = e;
-            }
-        }
-        throw new DeviceNotFoundException("started " + program + " but it did not listen on @" + socketName
-                + " within " + CONNECT_ATTEMPTS * CONNECT_RETRY_MILLIS + " ms", last);
-    }
-
-    private static void spawnProxy(Path program) throws QmiException {
-        try {
-            Process p = new ProcessBuilder(program.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
-            // as when libqmi starts it: it outlives this command to serve other clients, until idle
-            LOG.warn("started {} (pid {}); it stays to share the port with other clients and exits by itself once "
-                    + "none is left (or: kill {})", program, p.pid(), p.pid());
-        } catch (IOException e) {
-            throw new QmiException("cannot start " + program + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Where distributions install qmi-proxy: Debian libexec, multiarch lib dirs, libqmi's own dir. */
+    /** Where distributions install qmi-proxy (see {@link ProxyProgram#find}). */
     public static Optional<Path> findProxyProgram() {
-        List<Path> candidates = new ArrayList<>(List.of(
-                Path.of("/usr/libexec/qmi-proxy"),
-                Path.of("/usr/local/libexec/qmi-proxy"),
-                Path.of("/usr/lib/libqmi/qmi-proxy"),
-                Path.of("/usr/libexec/libqmi/qmi-proxy"),
-                Path.of("/usr/lib/qmi-proxy")));
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/usr/lib"))) {
-            for (Path d : dirs) {
-                candidates.add(d.resolve("qmi-proxy"));
-                candidates.add(d.resolve("libqmi").resolve("qmi-proxy"));
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // no /usr/lib: only the fixed candidates
-        }
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ProxyProgram.find(DEFAULT_SOCKET);
     }
 
     private void proxyOpen(String devicePath) throws QmiException {
@@ -170,15 +100,6 @@ public final class QmiProxyTransport extends FdTransport {
         } catch (IOException e) {
             throw new DeviceNotFoundException("qmi-proxy closed the connection while opening " + devicePath
                     + " (is the path a QMI port?)", e);
-        }
-    }
-
-    private static void sleep(long ms) throws QmiException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmiException("interrupted while waiting for qmi-proxy", e);
         }
     }
 }

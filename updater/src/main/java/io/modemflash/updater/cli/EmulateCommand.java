@@ -12,6 +12,8 @@ import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.emulator.PtyFace;
 import io.modemflash.emulator.pty.SharedTree;
+import io.modemflash.emulator.gobinet.GobiNetBridge;
+import io.modemflash.emulator.gobinet.GobiNetDriver;
 import io.modemflash.emulator.usbredir.UsbRedirAddress;
 import io.modemflash.emulator.usbredir.UsbRedirFace;
 import picocli.CommandLine.Command;
@@ -67,6 +69,12 @@ public final class EmulateCommand implements Callable<Integer> {
                     "listen:SOCK listen on it and serve whoever connects."})
     String usbredir;
 
+    @Option(names = "--gobinet", paramLabel = "SOCK",
+            description = {"Also serve the modem as the vendor GobiNet driver would (/dev/qcqmiN semantics), connecting to "
+                    + "the unix socket SOCK (QEMU's chardev of a virtio-serial port; retried like --usbredir SOCK):",
+                    "the bench's CUSE program (bench/vbench/qcqmi-cuse.c) makes /dev/qcqmi0 of it in the guest."})
+    Path gobinet;
+
     @Option(names = "--usbredir-wait", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long --usbredir SOCK retries while the socket does not exist (default: ${DEFAULT-VALUE}).")
     long usbredirWaitSeconds;
@@ -90,6 +98,11 @@ public final class EmulateCommand implements Callable<Integer> {
             description = {"Keep the modem's flash in DIR (default: a temporary directory removed on exit):",
                     "EDL DIR/lunN.img (one sparse file per LUN), Sierra DIR/cwe/NNN-TYPE.cwe (each image as received)."})
     Path storage;
+
+    @Option(names = "--mbim", description = {"The modem's MBIM USB composition: the control port is bound to cdc_mbim "
+            + "in the sysfs tree and speaks MBIM (QMI inside its QMI service), as mbimcli and "
+            + "qmicli --device-open-mbim expect."})
+    boolean mbim;
 
     @Option(names = "--edl-storage", paramLabel = "TYPE", defaultValue = "ufs",
             description = "Storage of the edl profile: ufs (3 LUNs of 2048 x 4096-byte sectors, default) or emmc"
@@ -195,6 +208,9 @@ public final class EmulateCommand implements Callable<Integer> {
         EmulatedModem modem;
         try {
             p = Profiles.byName(profile);
+            if (mbim) {
+                p = p.inMbimComposition();
+            }
             plan = FaultPlan.parse(faults);
             DownloadMode mode = DownloadMode.of(p, DownloadMode.edlStorage(edlStorage));
             switch (bootId.toLowerCase(java.util.Locale.ROOT)) {
@@ -214,6 +230,9 @@ public final class EmulateCommand implements Callable<Integer> {
             throw new Failure(ExitCode.USAGE, "--unplug-seconds " + unplugSeconds + ": must be >= 0");
         }
         unplugOnSigusr1(out, modem);
+        if (gobinet != null) {
+            serveGobiNet(out, p, modem);
+        }
         if (usbredir != null) {
             return serveUsbRedir(out, p, modem);
         }
@@ -237,6 +256,7 @@ public final class EmulateCommand implements Callable<Integer> {
 
         ObjectNode ready = readyLine(p, modem, "pty");
         ready.put("qmi", face.qmiDevice().toString());
+        ready.put("control", p.mbim() ? "mbim" : "qmi");
         ready.put("sysfs", face.sysfsRoot().toString());
         ready.put("usb_port", face.usbPort());
         ready.put("usb_device", face.usbDeviceDir().toString());
@@ -304,6 +324,13 @@ public final class EmulateCommand implements Callable<Integer> {
         return ExitCode.OK.code;
     }
 
+    /** --gobinet: the same modem behind the emulated GobiNet driver, on QEMU's socket. */
+    private void serveGobiNet(Output out, Profile p, EmulatedModem modem) {
+        GobiNetBridge bridge = GobiNetBridge.connect(new GobiNetDriver(modem.qmi(), p.usb().vendorId(),
+                p.usb().productId()), gobinet.toAbsolutePath(), Duration.ofSeconds(usbredirWaitSeconds), out::note);
+        Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "gobinet-bridge-close"));
+    }
+
     /** SIGUSR1: a hand on the cable (off the bus for --unplug-seconds, then back). */
     private void unplugOnSigusr1(Output out, EmulatedModem modem) {
         Duration away = Duration.ofSeconds(unplugSeconds);
@@ -327,6 +354,9 @@ public final class EmulateCommand implements Callable<Integer> {
         ready.put("model", p.identity().model());
         ready.put("usb_id", p.usb().vidPid());
         ready.put("pid", ProcessHandle.current().pid());
+        if (gobinet != null) {
+            ready.put("gobinet", gobinet.toAbsolutePath().toString());
+        }
         DownloadMode dl = modem.boot().mode();
         ready.put("download_usb_id", dl.usbId());
         ready.put("download_protocol", dl.kind().label);

@@ -12,7 +12,7 @@ import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
 import io.modemflash.updater.pipeline.Inspection;
 import io.modemflash.updater.pipeline.Journal;
-import io.modemflash.updater.pipeline.ModemManagerCheck;
+import io.modemflash.updater.modemmanager.Inhibition;
 import io.modemflash.updater.pipeline.Stage;
 import io.modemflash.updater.pipeline.UpdateOptions;
 import io.modemflash.updater.pipeline.UpdatePipeline;
@@ -49,10 +49,12 @@ import java.util.concurrent.Future;
                 + "that it runs what was planned.",
                 "A modem already in download mode starts at the download; a run that was killed continues where "
                         + "it stopped when the same command is run again.",
+                "While ModemManager runs, the modem is inhibited in it for the whole update (through D-Bus, as "
+                        + "fwupd does; the inhibition ends with this process) and given back at the end.",
                 "--json: JSON Lines events (stage-start, progress, stage-end, warning, one result per device)."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0 done (also: already running it, dry run), 2 usage, 3 device not found,",
-                "  4 device busy (or ModemManager running without --proxy), 5 bad package,",
+                "  4 device busy (or ModemManager refused to inhibit the modem), 5 bad package,",
                 "  6 protocol failure (the modem refused, e.g. nothing to download),",
                 "  7 timeout, 8 verification mismatch, 9 package for another product,",
                 "  10 device disconnected, 130 interrupted (run the same command to resume)."})
@@ -96,6 +98,10 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--modem-retries", hidden = true, description = "QMI attempts after the reboot.")
     int modemRetries = 12;
 
+    @Option(names = "--no-inhibit", description = "Do not inhibit the modem in ModemManager; refuse while it runs "
+            + "(unless --proxy).")
+    boolean noInhibit;
+
     @Mixin
     UpdateTargetOptions target;
 
@@ -120,11 +126,15 @@ public final class UpdateCommand implements Callable<Integer> {
         rootOptions.impliedBy(devices);
         DeviceScanner scanner = rootOptions.scanner();
         List<Target> targets = targets(scanner, opt.stateDir());
-        if (!dryRun) {
-            modemManager.check(out, rootOptions.realDevices(), target.proxy, ModemManagerCheck.advice(false),
-                    ModemManagerCheck.advice(true));
+        List<Device> found = targets.stream().map(Target::device).filter(java.util.Objects::nonNull).toList();
+        // held for the whole update, so ModemManager probes neither the modem nor its download personality
+        try (Inhibition inhibition = dryRun || found.isEmpty() ? Inhibition.none()
+                : modemManager.inhibit(out, rootOptions.realDevices(), found, noInhibit, target.proxy)) {
+            return update(out, opt, scanner, targets);
         }
+    }
 
+    private int update(Output out, UpdateOptions opt, DeviceScanner scanner, List<Target> targets) throws Exception {
         out.event("stage-start", Map.of("stage", Stage.INSPECT.label(), "timeout_s",
                 opt.timeout(Stage.INSPECT).toSeconds()));
         FirmwarePackage opened;

@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lists modems from sysfs: every /sys/class/usbmisc/cdc-wdm* and /sys/class/tty/* node is
- * followed to its USB interface (driver qmi_wwan, cdc_mbim, qcserial, option) and on to the USB
+ * Lists modems from sysfs: every /sys/class/usbmisc/cdc-wdm*, /sys/class/GobiQMI/qcqmi* and
+ * /sys/class/tty/* node is followed to its USB interface (driver qmi_wwan, cdc_mbim, GobiNet,
+ * qcserial, option) and on to the USB
  * device; download-mode devices without a bound driver are found under /sys/bus/usb/devices.
  * Download mode is what a device is: a known download id, or a single interface that is a boot
  * interface ({@link DownloadModeDevices#bootInterface}) or that qcserial drives (qcserial itself
@@ -53,6 +54,11 @@ public final class DeviceScanner {
                 });
             }
         }
+        // the vendor GobiNet driver: /sys/class/GobiQMI/qcqmiN below the QMI interface
+        for (Path link : list(roots.sys().resolve("class/GobiQMI"))) {
+            String name = link.getFileName().toString();
+            interfaceOf(link).ifPresent(i -> collected(byDevice, i.usbDevice).qmiNode = roots.node(name));
+        }
         for (Path link : list(roots.sys().resolve("class/tty"))) {
             String name = link.getFileName().toString();
             interfaceOf(link).ifPresent(i -> {
@@ -61,6 +67,7 @@ public final class DeviceScanner {
                 }
             });
         }
+        placeUnplacedGobiNetNodes(byDevice);
         // download-mode devices claimed by nothing (or by libusb) have no class node
         for (Path link : list(roots.sys().resolve("bus/usb/devices"))) {
             try {
@@ -84,6 +91,48 @@ public final class DeviceScanner {
         }
         out.sort(Comparator.comparing(Device::port));
         return out;
+    }
+
+    /**
+     * A /dev/qcqmiN sysfs does not place (a GobiNet build without the GobiQMI class, or a node
+     * served through CUSE as on the bench) goes to the one USB device with the VID:PID its driver
+     * reports (ioctl 0x8BE2), when exactly one device without a QMI node has it.
+     */
+    private void placeUnplacedGobiNetNodes(Map<Path, Collected> byDevice) {
+        java.util.Set<Path> placed = new java.util.HashSet<>();
+        byDevice.values().forEach(c -> {
+            if (c.qmiNode != null) {
+                placed.add(c.qmiNode);
+            }
+        });
+        for (Path node : list(roots.dev())) {
+            String name = node.getFileName().toString();
+            if (!name.startsWith("qcqmi") || placed.contains(node)) {
+                continue;
+            }
+            String vidPid;
+            try {
+                vidPid = io.modemflash.qmi.gobinet.GobiNetTransport.open(node).vidPid();
+            } catch (io.modemflash.qmi.QmiException | RuntimeException e) {
+                continue; // not a GobiNet node (any more)
+            }
+            List<Path> candidates = new ArrayList<>();
+            for (Path link : list(roots.sys().resolve("bus/usb/devices"))) {
+                try {
+                    Path dir = link.toRealPath();
+                    Collected c = byDevice.get(dir);
+                    if (Files.isRegularFile(dir.resolve("idVendor")) && (c == null || c.qmiNode == null)
+                            && vidPid.equals(read(dir, "idVendor") + ":" + read(dir, "idProduct"))) {
+                        candidates.add(dir);
+                    }
+                } catch (IOException e) {
+                    // stale link
+                }
+            }
+            if (candidates.size() == 1) {
+                collected(byDevice, candidates.get(0)).qmiNode = node;
+            }
+        }
     }
 
     /** The device on a port path or its peer. */

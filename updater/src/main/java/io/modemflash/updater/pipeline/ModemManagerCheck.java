@@ -1,83 +1,23 @@
 package io.modemflash.updater.pipeline;
 
+import io.modemflash.updater.modemmanager.ModemManagerBus;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Is ModemManager running? It probes every new modem port, boot-mode ttys included, and
- * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked of the bus itself: NameHasOwner of
- * org.freedesktop.ModemManager1 (busctl, else dbus-send); without either tool or a bus, a
- * process named ModemManager. Never a call addressed to ModemManager's own name (libqmi's
- * Peer.Ping): on Debian the bus D-Bus-activates it for that call, so the check itself started
- * ModemManager, which then probed the boot tty (seen on the virtual bench: the next download
- * got no answer to its DLOAD SDP, and the next run found ModemManager running).
+ * breaks Sahara and QDL (PROTOCOLS.md 8.3). Asked of the system bus (NameHasOwner), never of
+ * ModemManager itself: any call addressed to its name (libqmi's Peer.Ping) D-Bus-activates a
+ * stopped ModemManager. No system bus: it cannot be running.
  */
 public final class ModemManagerCheck {
     private ModemManagerCheck() {
     }
 
-    static final String NAME = "org.freedesktop.ModemManager1";
-
-    /** The questions, in order of preference: each asks the bus daemon, never ModemManager. */
-    static final List<List<String>> QUERIES = List.of(
-            List.of("busctl", "--system", "--timeout=2", "call", "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus", "NameHasOwner", "s", NAME),
-            List.of("dbus-send", "--system", "--print-reply", "--reply-timeout=2000", "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:" + NAME));
-
-    public static boolean running() {
-        for (List<String> q : QUERIES) {
-            Boolean owned = ask(q);
-            if (owned != null) {
-                return owned;
-            }
-        }
-        return processRunning("ModemManager");
-    }
-
-    /** The answer of one tool (busctl "b true", dbus-send "boolean true"); null when it is missing, fails or hangs. */
-    private static Boolean ask(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? hasOwner(new String(out, java.nio.charset.StandardCharsets.UTF_8)) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /** NameHasOwner's boolean in busctl's or dbus-send's words; null when the output holds neither. */
-    static Boolean hasOwner(String output) {
-        String o = output.trim();
-        if (o.endsWith("b true") || o.endsWith("boolean true")) {
-            return true;
-        }
-        if (o.endsWith("b false") || o.endsWith("boolean false")) {
-            return false;
-        }
-        return null;
-    }
-
-    private static boolean processRunning(String name) {
-        try (var procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .anyMatch(p -> {
-                        try {
-                            return Files.readString(p.resolve("comm")).trim().equals(name);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    });
+    /** address: the bus to ask (null: the system bus). */
+    public static boolean running(String address) {
+        try (ModemManagerBus bus = ModemManagerBus.connect(address)) {
+            return bus.owner() != null;
         } catch (IOException e) {
             return false;
         }
@@ -90,6 +30,11 @@ public final class ModemManagerCheck {
         return WHY + (proxy ? "Continuing with --proxy; if the download fails, inhibit the modem or stop ModemManager"
                 : "Stop it (systemctl stop ModemManager) or inhibit the modem, or pass --proxy to share "
                 + "the QMI port through qmi-proxy");
+    }
+
+    /** For `update --no-inhibit`: the same choices, and that without the option the modem is inhibited. */
+    public static String noInhibitAdvice(boolean proxy) {
+        return advice(proxy) + (proxy ? "" : " (without --no-inhibit, update inhibits the modem in ModemManager)");
     }
 
     /** For `download`: no QMI port to share, so only stopping it, inhibiting the modem or going on regardless. */

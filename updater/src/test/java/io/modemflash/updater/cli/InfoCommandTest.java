@@ -85,6 +85,47 @@ class InfoCommandTest {
         }
     }
 
+    /**
+     * A modem in MBIM composition: directly on the cdc_mbim port, through mbim-proxy with
+     * --proxy (which then holds the port, so a direct open is refused naming it), and on a
+     * port sysfs says nothing about (found MBIM by its answer to OPEN).
+     */
+    @Test
+    void anMbimModemDirectlyThroughMbimProxyAndAsAnUnknownPort() throws Exception {
+        Set<Long> proxiesBefore = mbimProxies();
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565.inMbimComposition())) {
+            PtyFace face = modem.publishPty(dir);
+            Run direct = cli("info", "-d", face.qmiDevice().toString(), "--json");
+            assertEquals(0, direct.exit(), direct.stderr());
+            assertEquals(Profiles.EM7565.identity().revision(), direct.event("info").get("revision").asText());
+            assertEquals(Set.of(), modem.allocatedClientIds(QmiService.DMS));
+
+            Path bare = dir.resolve("unknown-port");
+            Files.createSymbolicLink(bare, face.ptySlave());
+            Run unknown = cli("info", "-d", bare.toString(), "--json");
+            assertEquals(0, unknown.exit(), unknown.stderr());
+            assertEquals(Profiles.EM7565.identity().imei(), unknown.event("info").at("/ids/imei").asText());
+
+            try {
+                Run proxied = cli("info", "-d", face.qmiDevice().toString(), "--proxy", "--json");
+                assertEquals(0, proxied.exit(), proxied.stderr());
+                assertEquals("EM7565", proxied.event("info").get("model").asText());
+                Run busy = cli("info", "-d", face.qmiDevice().toString(), "--json");
+                assertEquals(ExitCode.DEVICE_BUSY.code, busy.exit(), busy.stderr());
+                assertTrue(busy.stderr().contains("(mbim-proxy): stop mbim-proxy or use --proxy"), busy.stderr());
+            } finally {
+                mbimProxies().stream().filter(p -> !proxiesBefore.contains(p))
+                        .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroy));
+            }
+        }
+    }
+
+    private static Set<Long> mbimProxies() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/mbim-proxy")).orElse(false))
+                .map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void messagesTheModemLacksAreUnsupportedNotFailures() throws Exception {
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL)) {

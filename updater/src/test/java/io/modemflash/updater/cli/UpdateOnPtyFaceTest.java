@@ -94,6 +94,16 @@ class UpdateOnPtyFaceTest {
                 Files.readAllBytes(storage.resolve("cwe/002-NVUP.cwe")));
     }
 
+    /** The EM7565 in its MBIM composition: QMI inside MBIM on a cdc_mbim port, the rest as usual. */
+    @Test
+    void em7565InMbimComposition() throws Exception {
+        Path storage = dir.resolve("storage");
+        UpdateCommandTest.Run r = update(Profiles.EM7565.inMbimComposition(), samples.em7565(), storage);
+        assertEquals(SamplePackages.EM7565_FIRMWARE, verifyEnd(r).path("firmware").asText());
+        assertArrayEquals(Files.readAllBytes(samples.em7565().resolve(SamplePackages.EM7565_CWE)),
+                Files.readAllBytes(storage.resolve("cwe/001-SPKG.cwe")));
+    }
+
     @Test
     void edl() throws Exception {
         Path storage = dir.resolve("storage");

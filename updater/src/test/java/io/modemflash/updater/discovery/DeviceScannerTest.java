@@ -57,6 +57,20 @@ class DeviceScannerTest {
     }
 
     @Test
+    void aGobiNetModemIsFoundByItsQcqmiNode() throws Exception {
+        FakeSysfs fs = new FakeSysfs(dir);
+        Path d = fs.device("2-1", 0x1199, 0x9071, 3, 4, "MC7455", "LF72751234011017");
+        fs.tty(fs.iface(d, 2, 0xff, 0xff, 0xff, "qcserial"), "ttyUSB0", true);
+        fs.gobiQmi(fs.iface(d, 8, 0xff, 0xff, 0xff, "GobiNet"), "qcqmi0");
+        DeviceScanner scanner = new DeviceScanner(fs.roots());
+        Device m = scanner.scan().get(0);
+        assertEquals(fs.dev.resolve("qcqmi0"), m.qmiNode());
+        assertEquals(m, scanner.find("/dev/qcqmi0").orElseThrow());
+        assertEquals(io.modemflash.qmi.transport.QmiPortKind.GOBINET,
+                io.modemflash.qmi.transport.QmiPortKind.detect(fs.dev.resolve("qcqmi0")));
+    }
+
+    @Test
     void edlDeviceWithoutDriverIsFoundWithItsChipSerial() throws Exception {
         FakeSysfs fs = new FakeSysfs(dir);
         Path d = fs.device("1-2", 0x05c6, 0x9008, 12, 1, "QUSB_BULK_CID:0404_SN:5A1EE025", null);

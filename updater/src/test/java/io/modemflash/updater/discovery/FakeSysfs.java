@@ -89,6 +89,15 @@ public final class FakeSysfs {
         }
     }
 
+    /** The vendor GobiNet driver's node: IFACE/GobiQMI/qcqmiN and /sys/class/GobiQMI/qcqmiN. */
+    public synchronized void gobiQmi(Path iface, String name) throws IOException {
+        Path n = iface.resolve("GobiQMI/" + name);
+        Files.createDirectories(n);
+        write(n, "dev", "250:0");
+        link(sys.resolve("class/GobiQMI/" + name), n);
+        Files.createFile(dev.resolve(name));
+    }
+
     public synchronized void tty(Path iface, String name, boolean node) throws IOException {
         Path n = iface.resolve(name + "/tty/" + name);
         Files.createDirectories(n);
