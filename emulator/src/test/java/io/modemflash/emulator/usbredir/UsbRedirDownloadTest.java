@@ -105,6 +105,14 @@ class UsbRedirDownloadTest {
         }
     }
 
+    /** Every LUN equals what the sample flat build should leave, byte for byte. */
+    static void assertFlashedLikeTheSample(Path flash, Path samplePackage) throws Exception {
+        for (var x : ExpectedStorage.forSample(samplePackage).entrySet()) {
+            assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")),
+                    "LUN " + x.getKey());
+        }
+    }
+
     /** The download personality after the application device left: one interface ff/ff/ff. */
     static UsbRedirTestHost.Enumerated reenumerated(UsbRedirTestHost host, int vid, int pid) throws Exception {
         host.awaitDisconnect();
@@ -181,10 +189,7 @@ class UsbRedirDownloadTest {
                 assertTrue(modem.awaitApplicationMode(WAIT));
                 assertEquals(EDL_FIRMWARE, new Qmi(host, 2, 0x85).revision());
             }
-            for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-                assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")),
-                        "LUN " + x.getKey());
-            }
+            assertFlashedLikeTheSample(flash, edl);
         }
     }
 
@@ -207,9 +212,7 @@ class UsbRedirDownloadTest {
                 reenumerated(host, 0x05c6, 0x90db);
                 assertTrue(modem.awaitApplicationMode(WAIT));
             }
-            for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-                assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")));
-            }
+            assertFlashedLikeTheSample(flash, edl);
         }
     }
 

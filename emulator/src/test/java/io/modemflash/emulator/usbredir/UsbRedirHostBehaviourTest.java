@@ -11,7 +11,6 @@ import io.modemflash.emulator.usbredir.UsbRedirDownloadTest.Qmi;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.BulkPacket;
 import io.modemflash.qdl.hdlc.Hdlc;
 import io.modemflash.qmi.Hex;
-import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,9 +127,7 @@ class UsbRedirHostBehaviourTest {
             reenumerated(host, 0x05c6, 0x90db);
             assertTrue(modem.awaitApplicationMode(WAIT));
         }
-        for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-            assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")));
-        }
+        UsbRedirDownloadTest.assertFlashedLikeTheSample(flash, edl);
     }
 
     @Test
