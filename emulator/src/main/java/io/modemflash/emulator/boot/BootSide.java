@@ -216,7 +216,9 @@ public final class BootSide implements Closeable {
             emit(new ModemEvent.UsbAdded(profile.usb().vidPid(), false));
             emit(new ModemEvent.FirmwareRunning(qmi.revision(), updated));
         } catch (IOException | RuntimeException e) {
-            diagnostics.accept("emulator boot side failed: " + e);
+            if (!stopping) { // a face closed under a re-enumeration at shutdown is no failure
+                diagnostics.accept("emulator boot side failed: " + e);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
