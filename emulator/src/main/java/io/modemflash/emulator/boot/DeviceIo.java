@@ -18,6 +18,8 @@ final class DeviceIo {
     private static final long POLL_MS = 200;
     /** What one read takes while watching for tty echo (a handshake packet fits). */
     private static final int ECHO_CHUNK = 256;
+    /** How long a lone byte that may begin an echo waits for the next one. */
+    private static final long ECHO_SETTLE_MS = 50;
 
     private final Link link;
     private final BootFaults faults;
@@ -87,6 +89,11 @@ final class DeviceIo {
             byte[] chunk = new byte[Math.max(len, ECHO_CHUNK)];
             while (true) {
                 int n = link.read(chunk, 0, chunk.length, Math.max(0, (end - System.nanoTime()) / 1_000_000L));
+                // one echoed character may come per USB transfer: gather enough to tell echo from a poke
+                long settle = System.nanoTime() + ECHO_SETTLE_MS * 1_000_000L;
+                while (n > 0 && echo.undecided(chunk, 0, n) && System.nanoTime() < settle) {
+                    n += link.read(chunk, n, chunk.length - n, Math.max(1, (settle - System.nanoTime()) / 1_000_000L));
+                }
                 if (n > 0) {
                     n = dropEcho(chunk, 0, n);
                 }

@@ -156,7 +156,9 @@ final class FirehoseTarget {
     private void configure(FirehoseElement c) throws IOException, BootExit, Refused {
         configures++;
         String mem = c.attr("MemoryName");
-        if (mem == null || !mem.equalsIgnoreCase(config.memoryName())) {
+        // Sierra's built-in programmer knows its own NAND and takes any name: libqmi's
+        // qmi-firmware-update configures real EM7565s with MemoryName="eMMC"
+        if (!config.cwe() && (mem == null || !mem.equalsIgnoreCase(config.memoryName()))) {
             throw new Refused("Failed to initialize storage: this target has " + config.memoryName().toUpperCase(Locale.ROOT)
                     + ", not " + mem);
         }
@@ -566,8 +568,17 @@ final class FirehoseTarget {
         return true;
     }
 
-    /** Raw bytes after a rawmode ACK: first what the splitter already holds. */
+    /**
+     * Raw bytes after a rawmode ACK: first what the splitter already holds. On USB that can
+     * only be the rest of the command's own transfer (a host's trailing newline after
+     * {@code </data>}, as libxml2 writes it for Debian's qdl): the device's next read starts a
+     * new transfer, so it is dropped, not counted as data. On a byte stream nothing tells
+     * them apart, so it is data.
+     */
     private int raw(int max) throws IOException, BootExit {
+        if (io.transferBoundaries() && !splitter.isEmpty()) {
+            splitter.takeRaw(new byte[splitter.pending()], 0, splitter.pending());
+        }
         int n = splitter.isEmpty() ? 0 : splitter.takeRaw(buf, 0, max);
         return n > 0 ? n : io.read(buf, 0, max);
     }

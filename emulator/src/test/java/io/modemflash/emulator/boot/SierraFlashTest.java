@@ -125,4 +125,18 @@ public class SierraFlashTest {
             assertTrue(modem.boot().images().images().isEmpty());
         }
     }
+
+    /** libqmi's qmi-firmware-update configures real EM7565s with MemoryName="eMMC"; they NAK only the payload. */
+    @Test
+    void theSierraProgrammerTakesAnyMemoryNameAndNaksOnlyThePayload() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565)) {
+            modem.boot().enterDownloadMode();
+            Link link = modem.awaitDownloadMode(WAIT);
+            SaharaSession s = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
+            s.awaitHello();
+            s.sierraSwitchToFirehose();
+            FirehoseSession fh = new FirehoseSession(link, FirehoseSession.Options.DEFAULTS, s.takeBuffered());
+            assertEquals(8192, fh.configure("emmc", false).maxPayloadToTarget());
+        }
+    }
 }
