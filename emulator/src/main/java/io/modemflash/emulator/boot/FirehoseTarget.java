@@ -165,6 +165,12 @@ final class FirehoseTarget {
         long asked = number(c, "MaxPayloadSizeToTargetInBytes");
         if (asked > config.maxPayload() || (config.nakFirstConfigure() && configures == 1)) {
             log("ERROR: Host's payload to target size is too large");
+            if (config.cwe()) {
+                // Sierra's programmer is initialised all the same, at its own payload size:
+                // qmi-firmware-update takes the NAK's size and goes on without a second configure
+                payload = config.maxPayload();
+                configured = true;
+            }
             respond("NAK", configureAttrs(config.maxPayload()));
             return;
         }
