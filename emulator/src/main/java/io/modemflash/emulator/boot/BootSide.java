@@ -230,7 +230,7 @@ public final class BootSide implements Closeable {
     }
 
     private BootExit session(DownloadMode mode, Link device, UsbPort p) {
-        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging,
+        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p.deviceSeesPackets(), p::unplugging,
                 this::replugAfter, diagnostics);
         try {
             switch (mode.kind()) {

@@ -25,6 +25,7 @@ final class DeviceIo {
     private final BootFaults faults;
     private final BooleanSupplier stopping;
     private final boolean transferBoundaries;
+    private final boolean packets;
     private final Runnable beforeUnplug;
     private final Consumer<String> log;
     private final java.util.function.LongConsumer unplugged;
@@ -39,8 +40,9 @@ final class DeviceIo {
      * @param beforeUnplug the port's last word before an injected disconnect drops the link
      * @param unplugged    told how long (ms) an injected unplug keeps the device off the bus
      */
-    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
-             java.util.function.LongConsumer unplugged, Consumer<String> log) {
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, boolean packets,
+             Runnable beforeUnplug, java.util.function.LongConsumer unplugged, Consumer<String> log) {
+        this.packets = packets;
         this.link = link;
         this.log = log;
         this.unplugged = unplugged;
@@ -53,6 +55,11 @@ final class DeviceIo {
     /** True on a USB-like link: each read returns at most one host transfer. */
     boolean transferBoundaries() {
         return transferBoundaries;
+    }
+
+    /** True when transfers end at short packets, not at host writes (see {@link UsbPort#deviceSeesPackets}). */
+    boolean packets() {
+        return packets;
     }
 
     BootFaults faults() {

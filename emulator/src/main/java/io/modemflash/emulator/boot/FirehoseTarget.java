@@ -238,7 +238,7 @@ final class FirehoseTarget {
         long got = 0;
         boolean oversized = false;
         while (got < total) {
-            int n = raw((int) Math.min(buf.length, total - got));
+            int n = raw((int) Math.min(rawChunk(), total - got));
             oversized |= n > payload && io.transferBoundaries();
             blocks.write(lun, at + got, buf, 0, n);
             got += n;
@@ -273,7 +273,7 @@ final class FirehoseTarget {
         ImageStore.Incoming in = null;
         try {
             while (got < total) {
-                int n = raw((int) Math.min(buf.length, total - got));
+                int n = raw((int) Math.min(rawChunk(), total - got));
                 int from = 0;
                 if (keep < 0) {
                     // the header decides where the image ends and how it is stored
@@ -572,6 +572,16 @@ final class FirehoseTarget {
             }
         }
         return true;
+    }
+
+    /**
+     * How much one raw read asks for: where transfers end only at short packets a programmer
+     * posts reads of its negotiated payload (a host streaming full packets without a ZLP fills
+     * one after the other); elsewhere all that fits, so a host transfer larger than the
+     * payload shows.
+     */
+    private int rawChunk() {
+        return io.packets() ? payload : buf.length;
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.Iterator;
 
 /**
  * The only interface of a download personality, seen from the boot protocol targets as the
- * device end of a {@link Link}. Each bulk OUT packet is one host transfer: a read returns at
- * most one (the rest of a long one stays for the next read). A transfer completes (is
+ * device end of a {@link Link}. A read returns one device transfer: the host's data up to a
+ * short packet, whatever URBs it came in (see {@link #read}). A host URB completes (is
  * acknowledged) as soon as the device's receive buffers ({@link #BUFFER_BYTES}) can hold it,
  * as a USB device controller ACKs packets into RAM while the firmware is still busy with the
  * previous chunk; a host that writes more than the target takes waits (flow control as on
@@ -135,13 +135,21 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
 
     // ------------------------------------------------------------------ device side (Link)
 
+    /**
+     * One device transfer, as a USB device controller completes a read: the host's bulk
+     * packets in order until one is short (a ZLP included) or {@code len} bytes are in. The
+     * host's URB boundaries do not show: a full-packet URB and the one after it are one transfer
+     * (qmi-firmware-update's 512 zeros after an image reach the target together with the next
+     * command, as on a real EM7565). A transfer still open when the time is up stays whole for
+     * a later read (0 is returned).
+     */
     @Override
     public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
         long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
         synchronized (this) {
             while (true) {
-                skipZeroLength();
-                if (!out.isEmpty() && out.peekFirst().acked) {
+                skipZeroLength(); // a ZLP with nothing before it completes an empty read: nothing for the target
+                if (transferReady(len)) {
                     break;
                 }
                 if (gone) {
@@ -158,17 +166,54 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
                     throw new InterruptedIOException("interrupted reading from the USB host");
                 }
             }
-            Transfer t = out.peekFirst();
-            byte[] d = t.packet.data();
-            int n = Math.min(len, d.length - t.offset);
-            System.arraycopy(d, t.offset, buf, off, n);
-            t.offset += n;
-            if (t.offset == d.length) {
+            int n = 0;
+            while (n < len && !out.isEmpty()) {
+                Transfer t = out.peekFirst();
+                byte[] d = t.packet.data();
+                int c = Math.min(len - n, d.length - t.offset);
+                System.arraycopy(d, t.offset, buf, off + n, c);
+                t.offset += c;
+                n += c;
+                if (t.offset < d.length) {
+                    break; // the read is full; the rest of this URB starts the next one
+                }
                 out.pollFirst();
                 buffered -= d.length;
-                ackWhatFits();
+                if (endsTransfer(d.length)) {
+                    skipZeroLengthAfterData();
+                    break;
+                }
             }
+            ackWhatFits();
             return n;
+        }
+    }
+
+    /** A URB whose last packet is short ends the device's transfer (a ZLP too). */
+    private static boolean endsTransfer(int urbLength) {
+        return urbLength % UsbDeviceModel.HS_BULK_PACKET != 0 || urbLength == 0;
+    }
+
+    /** True when acknowledged data holds a whole transfer or at least {@code len} bytes. */
+    private boolean transferReady(int len) {
+        long avail = 0;
+        for (Transfer t : out) {
+            if (!t.acked) {
+                return false;
+            }
+            int urb = t.packet.data().length;
+            avail += urb - t.offset;
+            if (avail >= len || (avail > 0 && endsTransfer(urb))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A ZLP right behind full-packet data is that transfer's end, already used. */
+    private void skipZeroLengthAfterData() {
+        if (!out.isEmpty() && out.peekFirst().acked && out.peekFirst().packet.data().length == 0) {
+            out.pollFirst();
         }
     }
 
