@@ -24,17 +24,21 @@ public final class PackageImage {
     private final long size;
     private final String sha256;
     private final String qcVersion;
+    private final long crc32;
+    private final String crcSource;
     private final CweImage cwe;
     private final ElfImage elf;
     private final SparseImage sparse;
 
-    PackageImage(String name, Path path, ImageType type, long size, String sha256, String qcVersion,
+    PackageImage(String name, Path path, ImageType type, ImageScanner.Result scan, String qcVersion, String crcSource,
                  CweImage cwe, ElfImage elf, SparseImage sparse) {
         this.name = name;
         this.path = path;
         this.type = type;
-        this.size = size;
-        this.sha256 = sha256;
+        this.size = scan.size();
+        this.sha256 = scan.sha256();
+        this.crc32 = scan.crc32();
+        this.crcSource = crcSource;
         this.qcVersion = qcVersion;
         this.cwe = cwe;
         this.elf = elf;
@@ -67,6 +71,20 @@ public final class PackageImage {
     /** Lower-case hex SHA-256 of the file as it is on disk (sparse images: the sparse file). */
     public String sha256() {
         return sha256;
+    }
+
+    /**
+     * CRC-32 of the whole file as inspected; for a member of a zip or 7z package it is the CRC the
+     * archive records (extraction and inspection checked both). The download checks it again
+     * while it reads the file for the device ({@link ImageReader}).
+     */
+    public long crc32() {
+        return crc32;
+    }
+
+    /** Who vouches for {@link #crc32()}: "the zip", "the 7z", or "inspection". */
+    public String crcSource() {
+        return crcSource;
     }
 
     /** The value of the first {@code QC_IMAGE_VERSION_STRING=} marker in the file, or null. */
