@@ -13,7 +13,6 @@ import io.modemflash.images.flat.FlatOp;
 import io.modemflash.images.flat.RawProgramParser;
 import io.modemflash.images.flat.SecureXml;
 import io.modemflash.images.sparse.SparseImage;
-import org.w3c.dom.Document;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -446,6 +445,7 @@ public final class FirmwarePackage implements AutoCloseable {
             Path pp = progs.get(0);
             try (FileChannel ch = FileChannel.open(pp, StandardOpenOption.READ)) {
                 ElfImage elf = ElfImage.parse(ch, name(pp));
+                elf.requireSaharaLoadable(ch.size(), name(pp));
                 ImageScanner.Result scan = scan(pp, List.of());
                 programmer = new PackageImage(name(pp), pp, ImageType.FIREHOSE_PROGRAMMER, scan, scan.qcVersion(),
                         crcSource(pp), null, elf, null);
@@ -464,7 +464,7 @@ public final class FirmwarePackage implements AutoCloseable {
             String where = name(x);
             rawNames.add(where);
             try {
-                Document doc = SecureXml.parse(x, where);
+                SecureXml.Document doc = SecureXml.parse(x, where);
                 addXml(x, ImageType.RAWPROGRAM_XML);
                 ops.addAll(RawProgramParser.rawprogram(doc, where, root, x.getParent(), this::flatImage));
             } catch (BadPackageException e) {
@@ -475,7 +475,7 @@ public final class FirmwarePackage implements AutoCloseable {
             String where = name(x);
             patchNames.add(where);
             try {
-                Document doc = SecureXml.parse(x, where);
+                SecureXml.Document doc = SecureXml.parse(x, where);
                 addXml(x, ImageType.PATCH_XML);
                 ops.addAll(RawProgramParser.patches(doc, where));
             } catch (BadPackageException e) {
