@@ -1,5 +1,8 @@
 package io.modemflash.fuzz;
 
+import io.modemflash.images.cwe.CweBuilder;
+import io.modemflash.images.elf.ElfWriter;
+import io.modemflash.images.sparse.SparseWriter;
 import io.modemflash.qdl.hdlc.QdlCodec;
 import io.modemflash.qdl.hdlc.QdlMessage;
 import io.modemflash.qdl.sahara.SaharaCodec;
@@ -70,6 +73,7 @@ final class SeedCorpus {
                 .getBytes(StandardCharsets.UTF_8)));
         all.put("ProtocolFuzzTest/firehose", firehose);
         deviceSide(all);
+        packages(all);
         return all;
     }
 
@@ -122,6 +126,81 @@ final class SeedCorpus {
                 QdlCodec.toWire(new QdlMessage.CloseUnframed()), QdlCodec.toWire(new QdlMessage.Reset()))));
         qdl.put("seed-dload-sdp", deviceSeed(Hex.parse(stripComments(vector("hdlc/dload-sdp.hex")))));
         all.put("emulator:DeviceSideFuzzTest/qdl", qdl);
+    }
+
+    private static final String FW = "SWI9X30C_02.38.00.00";
+
+    static byte[] smallCwe() {
+        return CweBuilder.build(CweBuilder.parent("SPKG", "9X30", FW, CweBuilder.leaf("BOOT", "9X30", FW, new byte[64]),
+                CweBuilder.leaf("MODM", "9X30", FW, "QC_IMAGE_VERSION_STRING=MPSS.1\0".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    static byte[] smallProgrammer() {
+        return ElfWriter.elf64(183, 0x14000000L, List.of(
+                new ElfWriter.Seg(0, 0x07000000L, 0, 0, new byte[0], 0),
+                new ElfWriter.Seg(0, ElfWriter.QCOM_HASH_FLAGS, 0x200, 0x14010000L, new byte[0x40], 0x1000),
+                new ElfWriter.Seg(1, 0x80000005L, 0x300, 0x14000000L, new byte[0x80], 0x4000)));
+    }
+
+    static byte[] smallSparse() {
+        try {
+            Path t = Files.createTempFile("modemflash-seed-", ".img");
+            try {
+                SparseWriter.write(t, 4096, List.of(new SparseWriter.Raw(new byte[4096]), new SparseWriter.Fill(0x5A5A5A5A, 2),
+                        new SparseWriter.DontCare(3), new SparseWriter.Crc(0x1234)));
+                return Files.readAllBytes(t);
+            } finally {
+                Files.delete(t);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The flat build PackageFuzzTest.rawprogram puts each rawprogram0.xml into. */
+    static void flatBuildWithoutXml(Path d) throws IOException {
+        Files.createDirectories(d);
+        Files.write(d.resolve("prog_firehose_ddr.elf"), smallProgrammer());
+        Files.write(d.resolve("modem.img"), "QC_IMAGE_VERSION_STRING=MPSS.AT.1\0".getBytes(StandardCharsets.US_ASCII));
+        Files.write(d.resolve("system.img"), smallSparse());
+    }
+
+    static final String RAWPROGRAM = """
+            <?xml version="1.0" ?>
+            <data>
+              <program SECTOR_SIZE_IN_BYTES="512" file_sector_offset="0" filename="modem.img" label="modem"
+                 num_partition_sectors="0" physical_partition_number="0" start_sector="34" sparse="false"/>
+              <program SECTOR_SIZE_IN_BYTES="4096" filename="system.img" label="system" sparse="true"
+                 num_partition_sectors="0" physical_partition_number="1" start_sector="6"/>
+              <erase SECTOR_SIZE_IN_BYTES="512" physical_partition_number="0" start_sector="400" num_partition_sectors="8"/>
+              <program SECTOR_SIZE_IN_BYTES="512" filename="modem.img" num_partition_sectors="5"
+                 physical_partition_number="0" start_sector="NUM_DISK_SECTORS-5."/>
+            </data>
+            """;
+
+    private static void packages(Map<String, Map<String, byte[]>> all) {
+        all.put("PackageFuzzTest/cwe", Map.of("seed-spkg", smallCwe()));
+        all.put("PackageFuzzTest/sparse", Map.of("seed-sparse", smallSparse()));
+        all.put("PackageFuzzTest/elf", Map.of("seed-programmer", smallProgrammer()));
+        all.put("PackageFuzzTest/rawprogram", Map.of("seed-rawprogram", RAWPROGRAM.getBytes(StandardCharsets.UTF_8)));
+        Map<String, byte[]> archives = new LinkedHashMap<>();
+        try {
+            byte[] cwe = smallCwe();
+            archives.put("seed-zip", archiveSeed(0, Archives.zip(FW + ".cwe", cwe)));
+            archives.put("seed-tar", archiveSeed(1, Archives.tar(FW + ".cwe", cwe)));
+            archives.put("seed-tar-gz", archiveSeed(2, Archives.gzip(Archives.tar(FW + ".cwe", cwe))));
+            archives.put("seed-tar-xz", archiveSeed(3, Archives.xz(Archives.tar(FW + ".cwe", cwe))));
+            archives.put("seed-7z", archiveSeed(4, Archives.sevenZ(FW + ".cwe", cwe)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        all.put("PackageFuzzTest/archive", archives);
+    }
+
+    private static byte[] archiveSeed(int format, byte[] archive) {
+        byte[] b = seed(archive);
+        b[0] = (byte) format;
+        return b;
     }
 
     /** The emulator targets cut by (first byte * 4 + 1): 0x40 sends 257-byte transfers. */
