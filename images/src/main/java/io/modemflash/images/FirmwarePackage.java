@@ -140,12 +140,14 @@ public final class FirmwarePackage implements AutoCloseable {
         }
     }
 
+    /** Under java.io.tmpdir as it is now (the JDK's own default is read once, at its first use). */
     private static Path privateTempDir() throws IOException {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
         try {
-            return Files.createTempDirectory("modemflash-pkg-",
+            return Files.createTempDirectory(parent, "modemflash-pkg-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
-            return Files.createTempDirectory("modemflash-pkg-");
+            return Files.createTempDirectory(parent, "modemflash-pkg-");
         }
     }
 

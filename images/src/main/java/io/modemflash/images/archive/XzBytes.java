@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 
-/** xz streams for tests, including one whose LZMA2 dictionary claims far more than it uses. */
+/** xz streams for tests and samples, including one whose LZMA2 dictionary claims far more than it uses. */
 public final class XzBytes {
     private XzBytes() {
     }

@@ -5,7 +5,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes tar headers byte by byte, so tests can make what no well-behaved tar writer makes: a
+ * Writes tar headers byte by byte, so tests and the fuzz seeds can make what no well-behaved tar
+ * writer makes (like CweBuilder, ElfWriter and SparseWriter, it builds packages): a
  * GNU long-name header that claims gigabytes, PAX headers of any size, device entries.
  */
 public final class TarBytes {
