@@ -63,7 +63,9 @@ public final class BadPackageException extends IOException {
         UNSUPPORTED(16, "unsupported"),
         INCOMPLETE(17, "incomplete"),
         /** The package could not be written to the temporary directory (disk full, file system limits). */
-        CANNOT_EXTRACT(18, "cannot-extract");
+        CANNOT_EXTRACT(18, "cannot-extract"),
+        /** A file of the package could not be read (permissions, I/O error, removed while being read). */
+        UNREADABLE(19, "unreadable");
 
         public final int code;
         public final String label;

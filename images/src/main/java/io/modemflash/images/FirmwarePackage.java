@@ -136,6 +136,12 @@ public final class FirmwarePackage implements AutoCloseable {
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
+            if (e instanceof IOException io && !(e instanceof BadPackageException)) {
+                // reading the package failed (permissions, an I/O error, a file removed meanwhile)
+                throw new BadPackageException(Reason.UNREADABLE, source.toString(), "cannot read it: "
+                        + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage().replace('\n', ' '))
+                        + (io instanceof java.nio.file.AccessDeniedException ? " (permission denied)" : ""), io);
+            }
             throw e;
         }
     }

@@ -3,7 +3,6 @@ package io.modemflash.images;
 import io.modemflash.images.BadPackageException.Reason;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -124,7 +123,8 @@ public final class ImageReader implements Closeable {
             int want = (int) Math.min(scratch.length, position - hashed);
             int n = channel.read(ByteBuffer.wrap(scratch, 0, want), hashed);
             if (n < 0) {
-                throw new EOFException(image.name() + " ended at " + hashed + " bytes; inspection saw " + image.size());
+                throw new BadPackageException(Reason.TRUNCATED, image.name(), "the file ends at " + hashed
+                        + " bytes; inspection saw " + image.size() + ": it changed after inspection");
             }
             crc.update(scratch, 0, n);
             hashed += n;

@@ -4,7 +4,6 @@ import io.modemflash.images.cwe.CweImage;
 import io.modemflash.images.elf.ElfImage;
 import io.modemflash.images.sparse.SparseImage;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -121,7 +120,8 @@ public final class PackageImage {
      */
     public byte[] readRange(long offset, int length) throws IOException {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-            throw new EOFException(name + ": range " + offset + "+" + length + " is outside the file (" + size + " bytes)");
+            throw new BadPackageException(BadPackageException.Reason.OVERRUN, name, "range " + offset + "+" + length
+                    + " is outside the file (" + size + " bytes)");
         }
         ByteBuffer bb = ByteBuffer.allocate(length);
         try (FileChannel ch = openChannel()) {
@@ -136,7 +136,8 @@ public final class PackageImage {
         while (dst.hasRemaining()) {
             int n = ch.read(dst, pos);
             if (n < 0) {
-                throw new EOFException("file ended at " + pos);
+                throw new BadPackageException(BadPackageException.Reason.TRUNCATED, null, "file ended at " + pos
+                        + " (it changed after it was inspected?)");
             }
             pos += n;
         }
