@@ -101,6 +101,30 @@ class HostilePackageCliTest {
         assertNoPackageDirectoryLeft();
     }
 
+    /** Issue 14 item 5: what the download would refuse, a dry run refuses at inspect, before anything is sent. */
+    @Test
+    void aDryRunRefusesWhatTheDownloadWouldRefuse() throws Exception {
+        Path pkg = dir.resolve("lun-minus-one");
+        Files.createDirectories(pkg);
+        try (Stream<Path> s = Files.list(samples.resolve(SamplePackages.EDL_DIR))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, pkg.resolve(f.getFileName()));
+            }
+        }
+        Path raw = pkg.resolve("rawprogram0.xml");
+        String xml = Files.readString(raw);
+        Files.writeString(raw, xml.replaceFirst("physical_partition_number=\"0\"", "physical_partition_number=\"-1\""));
+        try (EmulatedBench bench = new EmulatedBench(Profiles.EDL, FaultPlan.NONE, dir.resolve("bench"))) {
+            Path root = dir.resolve("bench").resolve("bench");
+            UpdateCommandTest.Run r = UpdateCommandTest.run("update", pkg.toString(), "-d", EmulatedBench.PORT, "--dry-run",
+                    "--json", "--sysfs-root", root.toString(), "--dev-root", root.toString());
+            assertEquals(ExitCode.BAD_PACKAGE.code, r.code(), r.err());
+            assertEquals("inspect", r.named("result").get(0).path("stage").asText());
+            assertTrue(r.err().contains("physical_partition_number -1 is not a LUN (0-7)"), r.err());
+            assertEquals(List.of(), bench.modem.qmi().history(), "nothing was sent to the modem");
+        }
+    }
+
     @Test
     void everyErrorPathOfUpdateAndDownloadRemovesThePackageDirectory() throws Exception {
         String edl = samples.resolve(SamplePackages.EDL_ZIP).toString();
