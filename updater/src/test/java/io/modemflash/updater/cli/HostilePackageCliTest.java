@@ -209,6 +209,7 @@ class HostilePackageCliTest {
             assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
             long peak = Long.parseLong(stderr.replaceAll("(?s).*peak_rss_kib=(\\d+).*", "$1"));
             assertTrue(peak < 256 * 1024, p.getFileName() + " peaked at " + peak + " KiB: " + stderr);
+            System.out.println("inspect " + p.getFileName() + ": exit 5, peak RSS " + peak / 1024 + " MiB");
             try (Stream<Path> s = Files.list(childTmp)) {
                 assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith("modemflash-pkg-")).toList(),
                         p + " left its package directory");
