@@ -29,6 +29,7 @@ cwe fuzz io.modemflash.fuzz.PackageFuzzTest cwe
 sparse fuzz io.modemflash.fuzz.PackageFuzzTest sparse
 elf fuzz io.modemflash.fuzz.PackageFuzzTest elf
 rawprogram fuzz io.modemflash.fuzz.PackageFuzzTest rawprogram
+patch fuzz io.modemflash.fuzz.PackageFuzzTest patch
 archive fuzz io.modemflash.fuzz.PackageFuzzTest archive
 device-qmi emulator io.modemflash.emulator.boot.DeviceSideFuzzTest qmi
 device-sahara emulator io.modemflash.emulator.boot.DeviceSideFuzzTest sahara

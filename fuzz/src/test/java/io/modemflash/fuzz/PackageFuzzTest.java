@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Fuzz targets for everything a firmware package brings in: CWE header trees, Android sparse
- * images, ELF programmers, rawprogram XML (in a flat build) and archive listing/extraction of
+ * images, ELF programmers, rawprogram and patch XML (in a flat build) and archive extraction of
  * every format. The contract: a package opens, or is refused with a BadPackageException
  * (exit 5, one line); nothing else escapes (no runtime exception, no OutOfMemoryError in the
  * fuzzer's 512 MiB heap, no hang), and a refused archive leaves no temporary directory.
@@ -82,6 +82,19 @@ class PackageFuzzTest {
         Path flat = dir().resolve("flat");
         Files.write(flat.resolve("rawprogram0.xml"), data);
         open(flat);
+    }
+
+    /** The input is patch0.xml of the same flat build (with a valid rawprogram0.xml). */
+    @FuzzTest
+    void patch(byte[] data) throws Exception {
+        Path flat = dir().resolve("flat");
+        Files.writeString(flat.resolve("rawprogram0.xml"), SeedCorpus.RAWPROGRAM);
+        Path patch = Files.write(flat.resolve("patch0.xml"), data);
+        try {
+            open(flat);
+        } finally {
+            Files.delete(patch);
+        }
     }
 
     /** The first byte picks the format (zip, tar, tar.gz, tar.xz, 7z); the rest is the archive. */

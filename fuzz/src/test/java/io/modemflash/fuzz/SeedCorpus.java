@@ -178,11 +178,22 @@ final class SeedCorpus {
             </data>
             """;
 
+    static final String PATCH = """
+            <?xml version="1.0" ?>
+            <patches>
+              <patch SECTOR_SIZE_IN_BYTES="512" byte_offset="72" filename="DISK" physical_partition_number="0"
+                 size_in_bytes="8" start_sector="NUM_DISK_SECTORS-1." value="NUM_DISK_SECTORS-5." what="backup GPT lba"/>
+              <patch SECTOR_SIZE_IN_BYTES="512" byte_offset="88" filename="DISK" physical_partition_number="0"
+                 size_in_bytes="4" start_sector="1" value="CRC32(2,4096)" what="crc"/>
+            </patches>
+            """;
+
     private static void packages(Map<String, Map<String, byte[]>> all) {
         all.put("PackageFuzzTest/cwe", Map.of("seed-spkg", smallCwe()));
         all.put("PackageFuzzTest/sparse", Map.of("seed-sparse", smallSparse()));
         all.put("PackageFuzzTest/elf", Map.of("seed-programmer", smallProgrammer()));
         all.put("PackageFuzzTest/rawprogram", Map.of("seed-rawprogram", RAWPROGRAM.getBytes(StandardCharsets.UTF_8)));
+        all.put("PackageFuzzTest/patch", Map.of("seed-patch", PATCH.getBytes(StandardCharsets.UTF_8)));
         Map<String, byte[]> archives = new LinkedHashMap<>();
         try {
             byte[] cwe = smallCwe();
