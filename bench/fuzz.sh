@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes every parser that sees outside bytes with Jazzer (coverage-guided, libFuzzer for the
 # JVM), one target after another (the cores are shared), MINUTES each, and prints per target
-# the executions, the coverage Jazzer reports (edges "cov", features "ft") and the findings.
+# the executions, the coverage Jazzer reports (edges "cov", features "ft"), the findings (crashes,
+# timeouts of 30 s, out-of-memory in a 512 MiB heap) and the slow units libFuzzer set aside
+# (over 10 s once: on a loaded machine usually a stall, not a finding; replay them to tell).
 # Not part of `mvn verify`, which replays each target's committed inputs (the regression corpus).
 #   bench/fuzz.sh 10                          # every target, 10 minutes each
 #   bench/fuzz.sh 1 qmi archive               # chosen targets
 #   FUZZ_DIR=/var/tmp/mf-fuzz bench/fuzz.sh 10   # keep the generated corpus and findings there
-# A finding is written to $FUZZ_DIR/findings/TARGET/ (crash-*, timeout-*, oom-*). Make it a test:
+# A finding is written to $FUZZ_DIR/findings/TARGET/ (crash-*, timeout-*, oom-*; slow-unit-*). Make it a test:
 # copy it into the target's inputs directory (the "inputs" column), fix the code, and
 # `mvn verify` replays it from then on.
 set -euo pipefail
@@ -39,7 +41,7 @@ device-qdl emulator io.modemflash.emulator.boot.DeviceSideFuzzTest qdl
 "
 wanted=" $* "
 summary="$dir/summary-$(date +%Y%m%d-%H%M%S).txt"
-printf '%-24s %8s %12s %9s %8s %8s %9s\n' target minutes executions exec/s cov ft findings | tee "$summary"
+printf '%-24s %8s %12s %9s %8s %8s %9s %5s\n' target minutes executions exec/s cov ft findings slow | tee "$summary"
 built=""
 while read -r name module class method; do
   [ -z "$name" ] && continue
@@ -65,8 +67,9 @@ while read -r name module class method; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
-  found=$(find "$findings" -type f | wc -l)
-  printf '%-24s %8s %12s %9s %8s %8s %9s\n' "$name" "$(awk "BEGIN { print $seconds / 60 }")" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
-    "$found" | tee -a "$summary"
+  found=$(find "$findings" -type f ! -name 'slow-unit-*' | wc -l)
+  slow=$(find "$findings" -type f -name 'slow-unit-*' | wc -l)
+  printf '%-24s %8s %12s %9s %8s %8s %9s %5s\n' "$name" "$(awk "BEGIN { print $seconds / 60 }")" "${execs:-?}" \
+    "${rate:-?}" "${cov:-?}" "${ft:-?}" "$found" "$slow" | tee -a "$summary"
 done <<< "$all_targets"
 echo "$(date -u +%Y-%m-%dT%H:%MZ) bench/fuzz.sh $minutes $*; corpus, findings and logs in $dir" | tee -a "$summary"
