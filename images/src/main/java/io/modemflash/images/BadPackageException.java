@@ -61,7 +61,11 @@ public final class BadPackageException extends IOException {
         MISSING_FILE(14, "missing-file"),
         VERSION_MISMATCH(15, "version-mismatch"),
         UNSUPPORTED(16, "unsupported"),
-        INCOMPLETE(17, "incomplete");
+        INCOMPLETE(17, "incomplete"),
+        /** The package could not be written to the temporary directory (disk full, file system limits). */
+        CANNOT_EXTRACT(18, "cannot-extract"),
+        /** A file of the package could not be read (permissions, I/O error, removed while being read). */
+        UNREADABLE(19, "unreadable");
 
         public final int code;
         public final String label;
