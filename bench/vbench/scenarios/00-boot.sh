@@ -1,5 +1,6 @@
 # The guest boots, udevd runs, the USB host controller and the modem drivers of the unpacked
 # kernel load, and the host-built modemflash runs inside (its JVM start-up is timed).
+# vbench-seconds: 70 (the longest measured here, load average 10-20)
 vb_boot
 vb_guest udevd pidof systemd-udevd && vb_pass "udevd runs" || vb_fail "udevd does not run: $VB_OUT"
 vb_guest xhci 'ls /sys/bus/pci/drivers/xhci_hcd/ | grep -q :' && vb_pass "xhci_hcd bound" || vb_fail "xhci_hcd not bound: $VB_OUT"

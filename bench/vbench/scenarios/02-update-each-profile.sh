@@ -4,6 +4,7 @@
 # (Sahara programmer upload + Firehose over usb4java, qcserial detached); then the MC7455
 # staying 1199:9071 in boot-and-hold with one ff/ff/ff interface (emulate --boot-id app).
 # Storage equals the package byte for byte; the modem comes back on the new firmware.
+# vbench-seconds: 640 (the longest measured here, load average 10-20)
 vb_samples
 vb_boot 3
 # strict-echo: a boot target answers bytes of its own coming back (a tty in cooked mode) as a
@@ -23,7 +24,7 @@ update() {  # update NAME SLOT PACKAGE: one update in the guest; its output in $
   vb_guest "update-$name" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120
   local rc=$?
   vb_expect_exit "update $name ($node, $(basename "$pkg"))" 0 "$rc"
-  if vb_result_ok; then vb_pass "$name: result ok, stage $(vb_result_field .stage)"; else vb_fail "$name: result not ok: $(grep '"event":"result"' <<<"$VB_OUT" | tail -1)"; fi
+  if vb_result_ok; then vb_pass "$name: result ok, stage $(vb_result_field .stage)"; else vb_fail "$name: result not ok: $(vb_result)"; fi
   grep -q '"stage":"verify"' <<<"$VB_OUT" && vb_pass "$name: verify stage ran" || vb_fail "$name: no verify stage"
 }
 

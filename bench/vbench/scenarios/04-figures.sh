@@ -7,6 +7,7 @@
 # qdl: its whole run, which is nearly all transfer; ceiling: writes to the final ACK).
 # Figures go to figures.txt (goals reported, not asserted: a benchmark, not a timed test);
 # storage must equal the image after modemflash and after qdl.
+# vbench-seconds: 550 (the longest measured here, load average 10-20)
 mib="${VBENCH_FIG_MIB:-64}"
 bytes=$((mib * 1048576)); sectors=$((bytes / 4096))
 vb_samples

@@ -23,7 +23,7 @@ recover() {  # recover NAME SLOT PACKAGE
   vb_contains "$VB_OUT" "exit 137" && vb_pass "$name: killed mid-transfer" || vb_fail "$name: not killed mid-transfer: $VB_OUT"
   rc=0; vb_guest "$name-again" --timeout 900 ./modemflash update "$pkg" -d "$node" --json --timeout plan=120 || rc=$?
   vb_expect_exit "$name: the same command after SIGKILL" 0 "$rc"
-  vb_result_ok && vb_pass "$name: result ok" || vb_fail "$name: $(grep '"event":"result"' <<<"$VB_OUT" | tail -1)"
+  vb_result_ok && vb_pass "$name: result ok" || vb_fail "$name: $(vb_result)"
   grep -q '"stage":"verify","ok":true' <<<"$VB_OUT" && vb_pass "$name: verified" || vb_fail "$name: not verified"
 }
 

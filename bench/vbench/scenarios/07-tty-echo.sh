@@ -7,6 +7,7 @@
 # left raw by an earlier open of the same device (usb-serial keeps its termios: must be clean),
 # and the same across a re-enumeration (the kernel resets the minor's termios for the new
 # device: echoes again). Hence update claims devices that speak first over USB (LinkChoiceTest).
+# vbench-seconds: 190 (the longest measured here, load average 10-20)
 rounds="${VBENCH_ECHO_ROUNDS:-12}"
 hello=010000003000000002000000010000000004000000000000000000000000000000000000000000000000000000000000
 vb_boot 0 -chardev "socket,id=ser0,path=$VB_RUN/serial.sock,server=on,wait=off" -device usb-serial,chardev=ser0,bus=xhci.0,id=ftdi
