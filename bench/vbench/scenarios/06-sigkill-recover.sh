@@ -3,6 +3,7 @@
 # programmer running). The same command recovers it without a power cycle: QDL by resyncing
 # HDLC, Firehose by probing the running programmer; it completes, storage equals the package
 # and the modem comes back verified. MC7455 and the EDL part.
+# vbench-seconds: 640 (the longest measured here, load average 10-20)
 vb_samples
 vb_boot 2
 vb_emulator 0 mc7455
