@@ -22,12 +22,14 @@ import java.nio.ByteOrder;
 final class MbimControlFunction extends QmiFunction {
     private static final int NTB_INPUT_SIZE_LENGTH = 8;
 
+    private final MbimFunction mbim;
     private int ntbInputSize = Cdc.NTB_IN_MAX_SIZE;
     private int maxDatagrams;
     private int maxDatagramSize = Cdc.MAX_SEGMENT_SIZE;
 
     MbimControlFunction(UsbDeviceModel.Interface iface, Sender sender, MbimFunction mbim) {
         super(iface, sender, mbim);
+        this.mbim = mbim;
     }
 
     @Override
@@ -98,14 +100,18 @@ final class MbimControlFunction extends QmiFunction {
         return true;
     }
 
-    /** RESET_FUNCTION: back to the state after enumeration (unread answers and partial input dropped). */
+    /**
+     * RESET_FUNCTION: back to the state after enumeration (MBIM 1.0 6.2.6): MBIM closed, unread
+     * answers and partial input dropped, NTB settings at their defaults.
+     */
     private void resetFunction() {
         synchronized (this) {
             ntbInputSize = Cdc.NTB_IN_MAX_SIZE;
             maxDatagrams = 0;
             maxDatagramSize = Cdc.MAX_SEGMENT_SIZE;
+            resetControl();
+            mbim.resetFunction(); // under the lock SEND_ENCAPSULATED_COMMAND feeds the function with
         }
-        resetControl();
     }
 
     private static byte[] le16(int v) {

@@ -130,12 +130,15 @@ class UsbRedirMbimTest {
                 assertEquals(EM7565_MBIM.identity().revision(),
                         GetRevision.Response.decode(QmiMessage.decode(rev.buffer()).tlvs()).revision());
 
-                // RESET_FUNCTION drops what is unread
+                // RESET_FUNCTION drops what is unread and closes MBIM: the next command is refused NotOpened
                 host.control(0x21, 0x00, 0, CONTROL, 0, new MbimMessage.Command(5, MbimUuid.BASIC_CONNECT, 1,
                         MbimMessage.QUERY, new byte[0]).encode());
                 assertNotNull(host.interrupt(NOTIFY_EP, UsbRedirTestHost.WAIT));
                 assertEquals(UsbRedir.STATUS_SUCCESS, host.control(0x21, 0x05, 0, CONTROL, 0, new byte[0]).status());
                 assertEquals(0, host.getResponse(CONTROL).length);
+                MbimMessage.Error closed = (MbimMessage.Error) mbim(host, new MbimMessage.Command(6,
+                        MbimUuid.BASIC_CONNECT, 1, MbimMessage.QUERY, new byte[0]));
+                assertEquals(MbimStatus.ERROR_NOT_OPENED, closed.errorCode());
                 assertTrue(host.unexpected.isEmpty(), host.unexpected.toString());
             }
         }
