@@ -4,7 +4,7 @@
 # works through it, `modemflash info -d /dev/cdc-wdmN` reads the modem over QMI inside MBIM, and
 # `modemflash update` flashes the sample package through real re-enumeration (MBIM -> download
 # mode -> MBIM again), verifies over MBIM, and the storage equals the package byte for byte.
-# vbench-seconds: 371
+# vbench-seconds: 341
 vb_samples
 vb_boot 1
 vb_emulator 0 em7565 --mbim
