@@ -7,8 +7,9 @@ vb_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 vb_top="$(cd "$vb_here/../.." && pwd)"
 VB_CACHE="${VBENCH_CACHE:-$vb_top/.vbench/cache}"
 VB_JAR="$vb_top/updater/target/modemflash.jar"
-# android-sdk-libsparse-utils: simg2img, which expands sparse images for Debian's qdl (03)
-VB_PACKAGES=(qemu-system-x86 busybox-static cpio kmod udev libqmi-utils libqmi-proxy qdl modemmanager dbus
+# android-sdk-libsparse-utils: simg2img, which expands sparse images for Debian's qdl (03);
+# libmbim-utils: mbimcli (10)
+VB_PACKAGES=(qemu-system-x86 busybox-static cpio kmod udev libqmi-utils libqmi-proxy libmbim-utils qdl modemmanager dbus
   android-sdk-libsparse-utils)
 # what the initramfs needs to mount the host root; udevd loads everything else from the same kernel
 VB_INITRAMFS_MODULES=(virtio_pci 9pnet_virtio 9p overlay)

@@ -64,7 +64,9 @@ public record Profile(String name, String description, Usb usb, Identity identit
     public enum Function {
         QMI, DM, NMEA, AT,
         /** The only interface of a download-mode personality (Sahara/Firehose/QDL on a qcserial tty). */
-        DOWNLOAD
+        DOWNLOAD,
+        /** The data interface of a CDC MBIM function (network packets; USB faces only, no device node). */
+        NETWORK_DATA
     }
 
     /** One USB interface; driver is the kernel driver name (qmi_wwan, qcserial, option). */

@@ -264,6 +264,14 @@ public final class MbimFunction implements ControlStream {
         assembler.reset();
     }
 
+    /** A function reset (CDC MBIM RESET_FUNCTION): closed again, nothing subscribed, partial input dropped. */
+    public void resetFunction() {
+        open = false;
+        qmiIndications = false;
+        hostMax = MAX_CONTROL_MESSAGE;
+        reset();
+    }
+
     public boolean isOpen() {
         return open;
     }

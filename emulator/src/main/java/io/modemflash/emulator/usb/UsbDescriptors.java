@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Standard USB 2.0 descriptors (chapter 9) of a {@link UsbDeviceModel} at high speed: device,
- * configuration (with every interface and endpoint), strings (index 1 manufacturer, 2
- * product, 3 serial; 0 the language list), device qualifier and other-speed configuration.
+ * configuration (every interface and alternate setting with its functional descriptors and
+ * endpoints), strings (index 1 manufacturer, 2 product, 3 serial; 0 the language list), device
+ * qualifier and other-speed configuration.
  * Pure: bytes out, no I/O.
  */
 public final class UsbDescriptors {
@@ -51,8 +52,9 @@ public final class UsbDescriptors {
     private static byte[] configuration(UsbDeviceModel m, int type, boolean fullSpeed) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (UsbDeviceModel.Interface i : m.interfaces()) {
-            body.writeBytes(new byte[] {9, INTERFACE, (byte) i.number(), 0, (byte) i.endpoints().size(),
-                    (byte) i.cls(), (byte) i.subClass(), (byte) i.protocol(), 0});
+            body.writeBytes(new byte[] {9, INTERFACE, (byte) i.number(), (byte) i.alternate(),
+                    (byte) i.endpoints().size(), (byte) i.cls(), (byte) i.subClass(), (byte) i.protocol(), 0});
+            body.writeBytes(i.classDescriptors());
             for (UsbDeviceModel.Endpoint e : i.endpoints()) {
                 int mps = e.maxPacketSize();
                 int interval = e.interval();
@@ -66,7 +68,7 @@ public final class UsbDescriptors {
         }
         int total = 9 + body.size();
         byte[] out = new byte[total];
-        byte[] head = {9, (byte) type, lo(total), hi(total), (byte) m.interfaces().size(), 1, 0, (byte) ATTRIBUTES,
+        byte[] head = {9, (byte) type, lo(total), hi(total), (byte) m.interfaceCount(), 1, 0, (byte) ATTRIBUTES,
                 (byte) Math.min(255, (m.maxPowerMa() + 1) / 2)};
         System.arraycopy(head, 0, out, 0, 9);
         System.arraycopy(body.toByteArray(), 0, out, 9, body.size());

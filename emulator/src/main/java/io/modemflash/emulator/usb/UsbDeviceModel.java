@@ -42,11 +42,28 @@ public record UsbDeviceModel(int vendorId, int productId, int bcdDevice, String 
         }
     }
 
-    /** An interface (alternate setting 0, the only one) and what it does. */
-    public record Interface(int number, int cls, int subClass, int protocol, Profile.Function function,
-                            List<Endpoint> endpoints) {
+    /**
+     * One alternate setting of an interface and what it does. Most interfaces have only
+     * setting 0; a CDC data interface has 0 without endpoints and 1 with them.
+     * classDescriptors are the class-specific (functional) descriptors that follow the
+     * interface descriptor, as bytes.
+     */
+    public record Interface(int number, int alternate, int cls, int subClass, int protocol,
+                            Profile.Function function, byte[] classDescriptors, List<Endpoint> endpoints) {
         public Interface {
             endpoints = List.copyOf(endpoints);
+            classDescriptors = classDescriptors.clone();
+        }
+
+        /** Alternate setting 0 without class-specific descriptors. */
+        public Interface(int number, int cls, int subClass, int protocol, Profile.Function function,
+                         List<Endpoint> endpoints) {
+            this(number, 0, cls, subClass, protocol, function, new byte[0], endpoints);
+        }
+
+        @Override
+        public byte[] classDescriptors() {
+            return classDescriptors.clone();
         }
 
         public Optional<Endpoint> endpoint(int type, boolean in) {
@@ -58,11 +75,21 @@ public record UsbDeviceModel(int vendorId, int productId, int bcdDevice, String 
         return String.format("%04x:%04x", vendorId, productId);
     }
 
+    /** Alternate setting 0 of an interface. */
     public Optional<Interface> iface(int number) {
-        return interfaces.stream().filter(i -> i.number() == number).findFirst();
+        return iface(number, 0);
     }
 
-    /** The interface an endpoint address belongs to. */
+    public Optional<Interface> iface(int number, int alternate) {
+        return interfaces.stream().filter(i -> i.number() == number && i.alternate() == alternate).findFirst();
+    }
+
+    /** How many interfaces (not alternate settings) the configuration has. */
+    public int interfaceCount() {
+        return (int) interfaces.stream().mapToInt(Interface::number).distinct().count();
+    }
+
+    /** The interface an endpoint address belongs to (in whichever alternate setting has it). */
     public Optional<Interface> ifaceOf(int endpointAddress) {
         return interfaces.stream().filter(i -> i.endpoints().stream().anyMatch(e -> e.address() == endpointAddress))
                 .findFirst();
@@ -79,6 +106,21 @@ public record UsbDeviceModel(int vendorId, int productId, int bcdDevice, String 
         int nextIn = 1;
         int nextOut = 1;
         for (Profile.UsbInterface i : usb.interfaces()) {
+            if (Cdc.isMbim(i)) {
+                // the control interface takes the next IN number for its notifications, the data
+                // interface (the next interface number) a bulk pair in its alternate setting 1
+                Endpoint notify = new Endpoint(0x80 | nextIn++, INTERRUPT, Cdc.NOTIFICATION_PACKET, HS_INTERVAL_32MS);
+                int data = i.number() + 1;
+                out.add(new Interface(i.number(), 0, i.cls(), i.subClass(), i.protocol(), i.function(),
+                        Cdc.mbimControlDescriptors(i.number(), data), List.of(notify)));
+                out.add(new Interface(data, 0, Cdc.DATA_CLASS, 0, Cdc.MBIM_DATA_PROTOCOL,
+                        Profile.Function.NETWORK_DATA, new byte[0], List.of()));
+                out.add(new Interface(data, 1, Cdc.DATA_CLASS, 0, Cdc.MBIM_DATA_PROTOCOL,
+                        Profile.Function.NETWORK_DATA, new byte[0],
+                        List.of(new Endpoint(0x80 | nextIn++, BULK, HS_BULK_PACKET, 0),
+                                new Endpoint(nextOut++, BULK, HS_BULK_PACKET, 0))));
+                continue;
+            }
             List<Endpoint> eps = new ArrayList<>();
             int bulkIn = 0x80 | nextIn++;
             if (i.endpoints() >= 3) {

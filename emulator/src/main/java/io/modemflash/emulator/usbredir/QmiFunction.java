@@ -1,7 +1,9 @@
 package io.modemflash.emulator.usbredir;
 
+import io.modemflash.emulator.qmi.ControlStream;
 import io.modemflash.emulator.qmi.QmiEngine;
 import io.modemflash.emulator.qmi.QmiStream;
+import io.modemflash.emulator.usb.Cdc;
 import io.modemflash.emulator.usb.UsbDeviceModel;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.ControlPacket;
 
@@ -11,7 +13,8 @@ import java.util.Deque;
 
 /**
  * The QMI control interface the cdc-wdm way (qmi_wwan): SEND_ENCAPSULATED_COMMAND carries a
- * QMUX frame to the engine; each message the modem produces waits in a queue, announced by a
+ * QMUX frame to the engine (or, on a cdc_mbim function, an MBIM message to the
+ * {@link MbimControlFunction}'s MBIM function); each message the modem produces waits in a queue, announced by a
  * RESPONSE_AVAILABLE notification on the interrupt endpoint; each GET_ENCAPSULATED_RESPONSE
  * returns exactly one message (nothing queued: a zero-length answer, as cdc-wdm expects when
  * it drains on open). When the host starts receiving notifications again (a client reopened
@@ -19,17 +22,21 @@ import java.util.Deque;
  * so nothing stays stuck in front of later answers. The bulk endpoints carry the network data
  * path: packets are accepted and dropped, nothing comes in.
  */
-final class QmiFunction extends UsbFunction {
-    static final int SEND_ENCAPSULATED_COMMAND = 0x00;
-    static final int GET_ENCAPSULATED_RESPONSE = 0x01;
+class QmiFunction extends UsbFunction {
+    static final int SEND_ENCAPSULATED_COMMAND = Cdc.SEND_ENCAPSULATED_COMMAND;
+    static final int GET_ENCAPSULATED_RESPONSE = Cdc.GET_ENCAPSULATED_RESPONSE;
 
-    private final QmiStream stream;
+    private final ControlStream stream;
     private final Deque<byte[]> responses = new ArrayDeque<>();
     private final byte[] notification;
 
     QmiFunction(UsbDeviceModel.Interface iface, Sender sender, QmiEngine engine) {
+        this(iface, sender, new QmiStream(engine));
+    }
+
+    QmiFunction(UsbDeviceModel.Interface iface, Sender sender, ControlStream stream) {
         super(iface, sender);
-        this.stream = new QmiStream(engine);
+        this.stream = stream;
         // bmRequestType a1 (class, interface, IN), RESPONSE_AVAILABLE, wValue 0, wIndex interface, wLength 0
         this.notification = new byte[] {(byte) 0xa1, 0x01, 0, 0, (byte) iface.number(), 0, 0, 0};
     }
@@ -80,6 +87,14 @@ final class QmiFunction extends UsbFunction {
             }
         }
         super.interruptReceiving(start);
+    }
+
+    /** Drops every unread answer and partial input (the function was reset). */
+    synchronized void resetControl() {
+        responses.clear();
+        interrupt.clear();
+        stream.reset();
+        notifyAll();
     }
 
     /** Messages the host has not fetched yet. */

@@ -27,9 +27,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -61,6 +63,8 @@ final class RedirDevice {
     private final Sender sender;
     private final Consumer<String> log;
     private final Map<Integer, UsbFunction> functions = new LinkedHashMap<>();
+    /** The selected alternate setting per interface number (absent: 0). */
+    private final Map<Integer, Integer> alternates = new HashMap<>();
     private int configuration = CONFIGURATION_VALUE;
     private boolean remoteWakeup;
 
@@ -104,7 +108,7 @@ final class RedirDevice {
         eps.set(UsbRedir.slot(0x00), control);
         eps.set(UsbRedir.slot(0x80), control);
         if (configuration != 0) {
-            for (UsbDeviceModel.Interface i : model.interfaces()) {
+            for (UsbDeviceModel.Interface i : activeInterfaces()) {
                 for (UsbDeviceModel.Endpoint e : i.endpoints()) {
                     eps.set(UsbRedir.slot(e.address()), new Endpoint(e.type(), e.interval(), i.number(),
                             e.maxPacketSize()));
@@ -117,11 +121,29 @@ final class RedirDevice {
     InterfaceInfo interfaceInfo() {
         List<Interface> l = new ArrayList<>();
         if (configuration != 0) {
-            for (UsbDeviceModel.Interface i : model.interfaces()) {
+            for (UsbDeviceModel.Interface i : activeInterfaces()) {
                 l.add(new Interface(i.number(), i.cls(), i.subClass(), i.protocol()));
             }
         }
         return new InterfaceInfo(0, l);
+    }
+
+    /** The interfaces in their selected alternate settings. */
+    private synchronized List<UsbDeviceModel.Interface> activeInterfaces() {
+        return model.interfaces().stream().filter(i -> i.alternate() == alternate(i.number())).toList();
+    }
+
+    private synchronized int alternate(int iface) {
+        return alternates.getOrDefault(iface, 0);
+    }
+
+    /** The endpoint in the selected alternate setting of its interface (none before SET_CONFIGURATION). */
+    private synchronized Optional<UsbDeviceModel.Endpoint> activeEndpoint(int address) {
+        if (configuration == 0) {
+            return Optional.empty();
+        }
+        return activeInterfaces().stream().flatMap(i -> i.endpoints().stream()).filter(e -> e.address() == address)
+                .findFirst();
     }
 
     // ------------------------------------------------------------------ guest packets
@@ -144,9 +166,11 @@ final class RedirDevice {
         } else if (m instanceof SetAltSetting s) {
             setAltSetting(s);
         } else if (m instanceof GetAltSetting g) {
-            boolean known = configuration != 0 && functions.containsKey(g.interfaceNumber());
-            sender.send(new AltSettingStatus(g.id(), known ? UsbRedir.STATUS_SUCCESS : UsbRedir.STATUS_STALL,
-                    g.interfaceNumber(), 0));
+            synchronized (this) {
+                boolean known = configuration != 0 && functions.containsKey(g.interfaceNumber());
+                sender.send(new AltSettingStatus(g.id(), known ? UsbRedir.STATUS_SUCCESS : UsbRedir.STATUS_STALL,
+                        g.interfaceNumber(), known ? alternate(g.interfaceNumber()) : 0));
+            }
         } else if (m instanceof StartInterruptReceiving s) {
             interruptReceiving(s.id(), s.endpoint(), true);
         } else if (m instanceof StopInterruptReceiving s) {
@@ -216,9 +240,10 @@ final class RedirDevice {
                 }
                 return null;
             case GET_INTERFACE:
-                return recipient == 1 && functions.containsKey(c.index() & 0xff) ? new byte[] {0} : null;
+                return recipient == 1 && configuration != 0 && functions.containsKey(c.index() & 0xff)
+                        ? new byte[] {(byte) alternate(c.index() & 0xff)} : null;
             case SET_INTERFACE:
-                return recipient == 1 && c.value() == 0 && functions.containsKey(c.index() & 0xff) ? new byte[0] : null;
+                return recipient == 1 && selectAlternate(c.index() & 0xff, c.value()) ? new byte[0] : null;
             default:
                 return null;
         }
@@ -245,12 +270,12 @@ final class RedirDevice {
     }
 
     private boolean endpointExists(int address) {
-        return (address & 0x7f) == 0 || configuration != 0 && model.endpoint(address).isPresent();
+        return (address & 0x7f) == 0 || activeEndpoint(address).isPresent();
     }
 
     private void bulk(BulkPacket b) {
         UsbFunction f = functionOf(b.endpoint());
-        boolean bulkEndpoint = model.endpoint(b.endpoint()).map(e -> e.type() == UsbDeviceModel.BULK).orElse(false);
+        boolean bulkEndpoint = activeEndpoint(b.endpoint()).map(e -> e.type() == UsbDeviceModel.BULK).orElse(false);
         if (f == null || !bulkEndpoint) {
             sender.send(new BulkPacket(b.id(), b.endpoint(), UsbRedir.STATUS_INVAL, 0, b.streamId(), null));
             return;
@@ -271,7 +296,7 @@ final class RedirDevice {
 
     private void interruptReceiving(long id, int endpoint, boolean start) {
         UsbFunction f = functionOf(endpoint);
-        boolean interruptEndpoint = model.endpoint(endpoint).map(e -> e.type() == UsbDeviceModel.INTERRUPT)
+        boolean interruptEndpoint = activeEndpoint(endpoint).map(e -> e.type() == UsbDeviceModel.INTERRUPT)
                 .orElse(false);
         if (f == null || !interruptEndpoint) {
             sender.send(new InterruptReceivingStatus(id, UsbRedir.STATUS_INVAL, endpoint));
@@ -296,20 +321,34 @@ final class RedirDevice {
     /** Selecting a configuration drops what was pending on the old one. */
     private void configure(int value) {
         configuration = value;
+        alternates.clear();
         functions.values().forEach(UsbFunction::forgetHost);
     }
 
     private void setAltSetting(SetAltSetting s) {
         synchronized (this) {
-            UsbFunction f = configuration == 0 ? null : functions.get(s.interfaceNumber());
-            if (f == null || s.alt() != 0) {
-                sender.send(new AltSettingStatus(s.id(), UsbRedir.STATUS_STALL, s.interfaceNumber(), 0));
+            if (!selectAlternate(s.interfaceNumber(), s.alt())) {
+                sender.send(new AltSettingStatus(s.id(), UsbRedir.STATUS_STALL, s.interfaceNumber(),
+                        alternate(s.interfaceNumber())));
                 return;
             }
-            f.forgetHost();
-            sendInfo();
-            sender.send(new AltSettingStatus(s.id(), UsbRedir.STATUS_SUCCESS, s.interfaceNumber(), 0));
+            sendInfo(); // the endpoints of the new setting before the status, as for a configuration
+            sender.send(new AltSettingStatus(s.id(), UsbRedir.STATUS_SUCCESS, s.interfaceNumber(), s.alt()));
         }
+    }
+
+    /**
+     * SET_INTERFACE: selects an alternate setting the model has; what was pending on the
+     * interface is dropped (its endpoints are reset). False (STALL) for a setting it lacks.
+     */
+    private synchronized boolean selectAlternate(int iface, int alternate) {
+        UsbFunction f = configuration == 0 ? null : functions.get(iface);
+        if (f == null || model.iface(iface, alternate).isEmpty()) {
+            return false;
+        }
+        alternates.put(iface, alternate);
+        f.forgetHost();
+        return true;
     }
 
     private void cancel(long id) {

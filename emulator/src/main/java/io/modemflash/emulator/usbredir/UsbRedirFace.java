@@ -4,8 +4,10 @@ import io.modemflash.emulator.EmulatedModem;
 import io.modemflash.emulator.Profile;
 import io.modemflash.emulator.boot.DownloadMode;
 import io.modemflash.emulator.boot.UsbPort;
+import io.modemflash.emulator.mbim.MbimFunction;
 import io.modemflash.emulator.serial.AtResponder;
 import io.modemflash.emulator.serial.QcdmResponder;
+import io.modemflash.emulator.usb.Cdc;
 import io.modemflash.emulator.usb.UsbDeviceModel;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.AltSettingStatus;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.BulkPacket;
@@ -350,7 +352,14 @@ public final class UsbRedirFace implements UsbPort, Closeable {
         Runnable enterDownload = modem.boot()::enterDownloadMode;
         for (UsbDeviceModel.Interface i : model.interfaces()) {
             switch (i.function()) {
-                case QMI -> fs.add(new QmiFunction(i, this::send, modem.qmi()));
+                case QMI -> fs.add(Cdc.isMbim(i)
+                        ? new MbimControlFunction(i, this::send, new MbimFunction(modem.qmi(), log))
+                        : new QmiFunction(i, this::send, modem.qmi()));
+                case NETWORK_DATA -> {
+                    if (!i.endpoints().isEmpty()) { // one function for the data interface: the setting with the bulk pair
+                        fs.add(new UsbFunction(i, this::send));
+                    }
+                }
                 case AT -> fs.add(new SerialFunction(i, this::send, new AtResponder(modem.profile(),
                         modem.qmi()::revision, sierra ? enterDownload : null)));
                 case DM -> fs.add(new SerialFunction(i, this::send, new QcdmResponder(modem.profile(),
@@ -410,9 +419,8 @@ public final class UsbRedirFace implements UsbPort, Closeable {
         synchronized (lock) {
             List<UsbFunction> out = new ArrayList<>();
             if (device != null) {
-                for (UsbDeviceModel.Interface i : device.model().interfaces()) {
-                    out.add(device.function(i.number()));
-                }
+                device.model().interfaces().stream().mapToInt(UsbDeviceModel.Interface::number).distinct()
+                        .forEach(n -> out.add(device.function(n)));
             }
             return out;
         }
