@@ -33,6 +33,9 @@ final class ModuleFailures {
                 || t instanceof io.modemflash.qdl.link.NoMatchingDeviceException) {
             return ExitCode.DEVICE_NOT_FOUND;
         }
+        if (t instanceof io.modemflash.qdl.firehose.DigestMismatchException) {
+            return ExitCode.VERIFY_MISMATCH;
+        }
         if (t instanceof io.modemflash.qdl.download.WrongDeviceException) {
             return ExitCode.WRONG_DEVICE;
         }

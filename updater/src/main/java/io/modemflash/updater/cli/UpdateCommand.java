@@ -80,6 +80,10 @@ public final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--skip-verify", description = "Do not compare the running firmware with the plan afterwards (not recommended).")
     boolean skipVerify;
 
+    @Option(names = "--no-digest-verify", description = "EDL: do not ask the programmer for the SHA-256 of each "
+            + "partition written and compare it with the package's bytes (on by default).")
+    boolean noDigestVerify;
+
     @Option(names = "--timeout", paramLabel = "STAGE=SECONDS",
             description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: inspect, probe, plan, "
                     + "enter-download, await-download-device, download, reset, await-modem, verify.")
@@ -339,7 +343,8 @@ public final class UpdateCommand implements Callable<Integer> {
                 .withTimeouts(t)
                 .withPolling(Duration.ofMillis(pollMs), Duration.ofMillis(modemRetryMs), modemRetries)
                 .withStateDir(stateDir != null ? stateDir : Journal.defaultDir())
-                .withSkipMisfits(all);
+                .withSkipMisfits(all)
+                .withDownload(UpdateOptions.defaults().download().withVerifyDigests(!noDigestVerify));
     }
 
     private List<Target> targets(DeviceScanner scanner, Path stateDir) {

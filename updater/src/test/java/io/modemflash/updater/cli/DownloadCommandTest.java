@@ -184,6 +184,59 @@ class DownloadCommandTest {
     }
 
     @Test
+    void aSectorStoredWronglyFailsTheDigestCheckWith8NamingThePartitionAndARerunRepairsIt(@TempDir Path dir,
+                                                                                        @TempDir Path storage)
+            throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        try (EmulatedModem modem = start(Profiles.EDL, storage, "corrupt-sector:modem")) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            CliRun r = run("download", pkg, "--tty", tty.toString(), "--json");
+            assertEquals(ExitCode.VERIFY_MISMATCH.code, r.code(), r.err());
+            String message = r.last().get("message").asText();
+            assertTrue(message.contains("modem.img -> modem") && message.contains("does not hold what was written"),
+                    message);
+            assertTrue(message.startsWith("verify of modem.img"), message);
+            assertFalse(r.err().contains("\tat "), "no stack trace");
+
+            // the fault fired once: the same command (the programmer still runs, no reset after a failure)
+            // rewrites the partition and proves every region
+            r = run("download", pkg, "--tty", tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+            var digests = r.last().get("digests");
+            // gpt_main0, sbl1, modem, gpt_backup0, system (2 RAW + 1 FILL runs), persist
+            assertEquals(8, digests.size(), digests.toString());
+            for (var d : digests) {
+                assertEquals("getsha256digest", d.get("method").asText());
+                assertEquals(64, d.get("sha256").asText().length());
+            }
+            byte[] lun0 = Files.readAllBytes(storage.resolve("lun0.img"));
+            var modemCheck = digests.get(2);
+            assertEquals("modem.img -> modem", modemCheck.get("image").asText());
+            int at = modemCheck.get("start_sector").asInt() * SamplePackages.EDL_SECTOR_SIZE;
+            int len = modemCheck.get("sectors").asInt() * SamplePackages.EDL_SECTOR_SIZE;
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.util.Arrays.copyOfRange(lun0, at, at + len))), modemCheck.get("sha256").asText());
+        }
+    }
+
+    @Test
+    void withoutTheDigestCheckTheWronglyStoredSectorGoesUnnoticed(@TempDir Path dir, @TempDir Path storage)
+            throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        try (EmulatedModem modem = start(Profiles.EDL, storage, "corrupt-sector:2")) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", pkg, "--tty", tty.toString(), "--json", "--no-digest-verify");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(0, r.last().get("digests").size());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertThrows(AssertionError.class, () -> assertEdlStorage(storage), "sbl1 holds a flipped byte");
+        }
+    }
+
+    @Test
     void selectorErrors(@TempDir Path dir) throws Exception {
         String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
         CliRun r = run("download", pkg, "--tty", dir.resolve("ttyUSB9").toString());
