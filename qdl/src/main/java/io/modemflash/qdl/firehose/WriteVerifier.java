@@ -83,6 +83,15 @@ public final class WriteVerifier {
         return out;
     }
 
+    /** Checks a raw file written whole at {@code region} (its last sector zero-padded). */
+    public Check verifyFile(String what, java.nio.file.Path file, FirehoseSession.Region region) throws IOException {
+        return check(what, region, () -> {
+            try (FileChannel ch = FileChannel.open(file)) {
+                return hash(new ChannelStream(ch, 0, Math.min(ch.size(), region.bytes())), region.bytes());
+            }
+        });
+    }
+
     private interface LocalDigest {
         String compute() throws IOException;
     }

@@ -36,6 +36,12 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qdl.firehose.DigestMismatchException) {
             return ExitCode.VERIFY_MISMATCH;
         }
+        if (t instanceof io.modemflash.qdl.firehose.NoSuchPartitionException) {
+            return ExitCode.USAGE;
+        }
+        if (t instanceof io.modemflash.images.gpt.GptException) {
+            return ExitCode.PROTOCOL;
+        }
         if (t instanceof io.modemflash.qdl.download.WrongDeviceException) {
             return ExitCode.WRONG_DEVICE;
         }

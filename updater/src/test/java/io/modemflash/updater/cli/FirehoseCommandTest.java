@@ -110,6 +110,102 @@ class FirehoseCommandTest {
         }
     }
 
+    /**
+     * Partitions by name on the flashed sample (LUN 0 with a GPT, LUN 1 without): backup, erase
+     * by name and whole LUNs, `download DIR` restores every LUN byte for byte; write by name lands
+     * at the GPT's sectors and is proven; a file larger than its partition is refused unsent.
+     */
+    @Test
+    void backupEraseRestoreAndPartitionsByName(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage)) {
+            PtyFace face = modem.publishPty(dir);
+            String tty = downloadTty(modem, face, 1).toString();
+            var r = run("download", edl.toString(), "--tty", tty, "--no-reset");
+            assertEquals(0, r.code(), r.err());
+            String[] running = {"--tty", tty, "--hello-timeout", "0.5"};
+            byte[] lun0 = Files.readAllBytes(storage.resolve("lun0.img"));
+            byte[] lun1 = Files.readAllBytes(storage.resolve("lun1.img"));
+
+            r = run(concat(new String[] {"firehose", "storage-info", "--json"}, running));
+            assertEquals(0, r.code(), r.err());
+            assertEquals(3, r.last().get("storage_info").get("num_physical").asInt(), r.last().toString());
+            byte[] lun2 = Files.readAllBytes(storage.resolve("lun2.img"));
+
+            Path backup = dir.resolve("backup");
+            String prog = edl.resolve(SamplePackages.EDL_PROGRAMMER).toString();
+            r = run(concat(new String[] {"firehose", "backup", backup.toString(), "--programmer", prog, "--json"},
+                    running));
+            assertEquals(0, r.code(), r.err());
+            assertEquals(3, r.last().get("luns").asInt());
+            assertEquals(lun0.length + lun1.length + lun2.length, r.last().get("bytes").asLong(), "every sector");
+            assertArrayEquals(Arrays.copyOfRange(lun0, 6 * 4096, 70 * 4096), Files.readAllBytes(backup.resolve("sbl1.bin")),
+                    "the GPT's sbl1: sectors 6..69");
+            assertArrayEquals(lun1, Files.readAllBytes(backup.resolve("lun1.bin")), "a LUN without a GPT is saved whole");
+            String raw = Files.readString(backup.resolve("rawprogram0.xml"));
+            assertTrue(raw.indexOf("gpt_main0.bin") > raw.indexOf("sbl1.bin") && raw.indexOf("sbl1.bin") > raw.indexOf(
+                    "\"modem.bin\""), "other partitions, then the boot chain, then the GPTs: " + raw);
+
+            r = run(concat(new String[] {"firehose", "read", "modem", dir.resolve("modem.bin").toString(), "--json"},
+                    running));
+            assertEquals(0, r.code(), r.err());
+            assertArrayEquals(Files.readAllBytes(backup.resolve("modem.bin")), Files.readAllBytes(dir.resolve("modem.bin")));
+
+            r = run(concat(new String[] {"firehose", "erase", "modem", "--json"}, running));
+            assertEquals(0, r.code(), r.err());
+            long start = r.last().get("start_sector").asLong();
+            long sectors = r.last().get("sectors").asLong();
+            byte[] erased = Files.readAllBytes(storage.resolve("lun0.img"));
+            assertArrayEquals(new byte[(int) sectors * 4096], Arrays.copyOfRange(erased, (int) start * 4096,
+                    (int) (start + sectors) * 4096));
+            assertArrayEquals(Arrays.copyOf(lun0, (int) start * 4096), Arrays.copyOf(erased, (int) start * 4096),
+                    "only the partition");
+            for (String lun : new String[] {"0", "1"}) {
+                r = run(concat(new String[] {"firehose", "erase", "--lun", lun}, running));
+                assertEquals(0, r.code(), r.err());
+            }
+            assertFalse(Arrays.equals(lun1, Files.readAllBytes(storage.resolve("lun1.img"))));
+
+            r = run("download", backup.toString(), "--tty", tty, "--json");
+            assertEquals(0, r.code(), r.err());
+            assertArrayEquals(lun0, Files.readAllBytes(storage.resolve("lun0.img")), "LUN 0 restored byte for byte");
+            assertArrayEquals(lun1, Files.readAllBytes(storage.resolve("lun1.img")), "LUN 1 restored byte for byte");
+            assertTrue(r.last().get("digests").size() >= 8, r.last().toString());
+            assertTrue(modem.awaitApplicationMode(Duration.ofSeconds(10)));
+
+            // write by name: the programmer is uploaded again, the file lands at the GPT's sbl1
+            tty = downloadTty(modem, face, 2).toString();
+            running = new String[] {"--tty", tty, "--hello-timeout", "0.5"};
+            byte[] image = new byte[2 * 4096 + 100];
+            new java.util.Random(7).nextBytes(image);
+            Path small = Files.write(dir.resolve("sbl1-new.mbn"), image);
+            r = run("firehose", "write", "sbl1", small.toString(), "--programmer", prog, "--tty", tty, "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(6, r.last().get("start_sector").asLong());
+            assertEquals(1, r.last().get("digests").size(), "proven by the programmer's SHA-256");
+            byte[] now = Files.readAllBytes(storage.resolve("lun0.img"));
+            assertArrayEquals(image, Arrays.copyOfRange(now, 6 * 4096, 6 * 4096 + image.length));
+            assertArrayEquals(new byte[4096 - 100], Arrays.copyOfRange(now, 6 * 4096 + image.length, 9 * 4096));
+            assertArrayEquals(Arrays.copyOfRange(lun0, 9 * 4096, lun0.length), Arrays.copyOfRange(now, 9 * 4096,
+                    lun0.length), "the rest of the LUN untouched");
+
+            Path big = Files.write(dir.resolve("too-big.mbn"), new byte[64 * 4096 + 1]);
+            r = run(concat(new String[] {"firehose", "write", "sbl1", big.toString(), "--json"}, running));
+            assertEquals(ExitCode.WRONG_DEVICE.code, r.code(), r.err());
+            assertTrue(r.last().get("message").asText().contains("more than sbl1 (LUN 0, 64 sectors at 6) holds"),
+                    r.last().toString());
+            assertArrayEquals(now, Files.readAllBytes(storage.resolve("lun0.img")), "nothing written");
+
+            r = run(concat(new String[] {"firehose", "erase", "nosuch"}, running));
+            assertEquals(ExitCode.USAGE.code, r.code(), r.err());
+            assertTrue(r.err().contains("no partition named 'nosuch'") && r.err().contains("modem (LUN 0)"), r.err());
+
+            r = run(concat(new String[] {"firehose", "peek", "0x14680000", "16"}, running));
+            assertEquals(ExitCode.PROTOCOL.code, r.code(), r.err());
+            // the emulated programmer does not offer peek, as secure ones do not
+            assertTrue(r.err().contains("programmer refused <peek>: Unrecognized XML command"), r.err());
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
