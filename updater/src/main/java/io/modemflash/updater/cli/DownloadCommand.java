@@ -52,8 +52,14 @@ public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     DownloadDeviceOptions device;
 
-    @Parameters(index = "0", paramLabel = "PACKAGE", description = "The firmware package: a file, a directory or an archive.")
-    Path packagePath;
+    @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = {"The firmware package: a file, a directory "
+            + "or an archive; or loose files as qdl takes them (PROGRAMMER RAWPROGRAM.xml... PATCH.xml...), or "
+            + "several .cwe/.nvu files written in the order given."})
+    List<Path> packagePaths;
+
+    @Option(names = "--include", paramLabel = "DIR", description = "Where the images a rawprogram XML names are "
+            + "looked for first (qdl's --include; repeatable).")
+    List<Path> include = new java.util.ArrayList<>();
 
     @Option(names = "--memory", paramLabel = "NAME",
             description = "Firehose MemoryName for flat builds: emmc, ufs, nand, spinor or nvme "
@@ -89,7 +95,7 @@ public final class DownloadCommand implements Callable<Integer> {
         // before anything is read: a boot port ModemManager probed may have lost its HELLO already
         modemManager.check(out, device.realDevice(), ignoreModemManager, ModemManagerCheck.downloadAdvice(false),
                 ModemManagerCheck.downloadAdvice(true));
-        try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
+        try (FirmwarePackage pkg = FirmwarePackage.openFiles(packagePaths, include, Limits.defaults(), true)) {
             for (Problem p : pkg.problems()) {
                 out.note("warning: " + p.line());
             }
@@ -101,7 +107,7 @@ public final class DownloadCommand implements Callable<Integer> {
                     .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip))
                     .withVerifyDigests(!noDigestVerify);
             DownloadResult r;
-            try (Link link = device.open(out, "download " + packagePath)) {
+            try (Link link = device.open(out, "download " + packagePaths.get(0))) {
                 out.note("device: " + link.describe());
                 r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
             }

@@ -116,6 +116,57 @@ class DownloadCommandTest {
         }
     }
 
+    /**
+     * qdl's command line: the programmer, then rawprogram and patch XML files (here under other
+     * names, told apart by their root element), the images in another folder given by --include.
+     * The flash ends as `download DIR` leaves it.
+     */
+    @Test
+    void looseFilesInQdlsOrderWithIncludeFlashWhatTheDirectoryDoes(@TempDir Path dir, @TempDir Path storage,
+                                                                   @TempDir Path loose) throws Exception {
+        Path src = samples.resolve(SamplePackages.EDL_DIR);
+        Path xml = Files.createDirectories(loose.resolve("xml"));
+        Path images = Files.createDirectories(loose.resolve("images"));
+        try (var files = Files.list(src)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                Path to = n.equals(SamplePackages.EDL_PROGRAMMER) ? xml.resolve("loader.elf")
+                        : n.equals("rawprogram0.xml") ? xml.resolve("flash.xml")
+                        : n.equals("patch0.xml") ? xml.resolve("fixups.xml") : images.resolve(n);
+                Files.copy(f, to);
+            }
+        }
+        String[] files = {xml.resolve("loader.elf").toString(), xml.resolve("flash.xml").toString(),
+                xml.resolve("fixups.xml").toString()};
+        CliRun missing = run("download", files[0], files[1], files[2], "--tty", dir.resolve("none").toString());
+        assertEquals(ExitCode.BAD_PACKAGE.code, missing.code(), missing.err());
+        assertTrue(missing.err().contains("which is not in the package"), missing.err());
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", files[0], files[1], files[2], "--include", images.toString(), "--tty",
+                    tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(7, r.last().get("images").size(), r.last().toString());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
+    @Test
+    void severalCweFilesAreWrittenInTheOrderGiven(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        Path pkg = samples.resolve(SamplePackages.EM7565_DIR);
+        try (EmulatedModem modem = start(Profiles.EM7565, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", pkg.resolve(SamplePackages.EM7565_NVU).toString(),
+                    pkg.resolve(SamplePackages.EM7565_CWE).toString(), "--tty", tty.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            List<Path> stored = modem.boot().images().images();
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_NVU)), Files.readAllBytes(stored.get(0)));
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_CWE)), Files.readAllBytes(stored.get(1)));
+        }
+    }
+
     @Test
     void aDisconnectExitsWith10AndTheSameCommandThenCompletes(@TempDir Path dir, @TempDir Path storage)
             throws Exception {
