@@ -18,6 +18,8 @@ import io.modemflash.qdl.hdlc.QdlMessage;
 import io.modemflash.qdl.hdlc.SierraQdlSession;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.LinkTimeoutException;
+import io.modemflash.images.elf.LoaderIdentity;
+import io.modemflash.qdl.sahara.LoaderIndex;
 import io.modemflash.qdl.sahara.SaharaImage;
 import io.modemflash.qdl.sahara.SaharaPacket;
 import io.modemflash.qdl.sahara.SaharaSession;
@@ -312,6 +314,7 @@ public final class Downloader {
                     throw new WrongDeviceException(link.describe() + " is in crash-dump (memory debug) mode: "
                             + "use 'sahara dump', or power-cycle it into EDL");
                 }
+                refuseProgrammerForAnotherChip(s, prog);
                 stage("sahara", "uploading " + prog.name());
                 try (SaharaImage si = SaharaImage.open(prog.path())) {
                     write(prog.name(), "programmer", prog.size(), p -> s.uploadProgrammer(si, p));
@@ -397,6 +400,26 @@ public final class Downloader {
                         + ", " + c.sectors() + " sectors at " + c.startSector() + ")"));
             }
             stage = was;
+        }
+
+        /**
+         * A programmer whose certificate chain names its chip (MSM id, root key hash) is held
+         * against the chip's own identity, read in Sahara command mode, before it is sent: the
+         * PBL would only refuse it after the whole upload, with a bare status. One that names
+         * nothing is uploaded unchecked, as before.
+         */
+        private void refuseProgrammerForAnotherChip(SaharaSession s, PackageImage prog) throws IOException {
+            var id = LoaderIdentity.read(prog.path());
+            if (id.isEmpty()) {
+                return;
+            }
+            stage("sahara", "chip identity");
+            SaharaSession.ChipInfo chip = s.identify();
+            String why = LoaderIndex.mismatch(id.get(), chip);
+            if (why != null) {
+                throw new WrongDeviceException(prog.name() + " does not fit " + link.describe() + ": " + why
+                        + "; nothing uploaded");
+            }
         }
 
         /**

@@ -152,6 +152,31 @@ class DownloadCommandTest {
         }
     }
 
+    /** The package's programmer is used, but one signed for another chip is refused before it is uploaded. */
+    @Test
+    void aPackageProgrammerForAnotherChipIsRefusedBeforeUploadAndOneThatFitsIsUsed(@TempDir Path dir,
+                                                                                  @TempDir Path storage,
+                                                                                  @TempDir Path pkgs) throws Exception {
+        Path other = io.modemflash.vectors.samples.SamplePackages.edl(pkgs.resolve("other"));
+        Files.write(other.resolve(SamplePackages.EDL_PROGRAMMER), io.modemflash.vectors.samples.SampleLoaders.loader(
+                0x0009600E1L, 1, 0, io.modemflash.vectors.samples.SampleLoaders.EDL_ROOT));
+        Path fits = io.modemflash.vectors.samples.SamplePackages.edl(pkgs.resolve("fits"));
+        Files.write(fits.resolve(SamplePackages.EDL_PROGRAMMER), io.modemflash.vectors.samples.SampleLoaders.loader(
+                io.modemflash.vectors.samples.SampleLoaders.EDL_MSM_ID, 1, 0,
+                io.modemflash.vectors.samples.SampleLoaders.EDL_ROOT));
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", other.toString(), "--tty", tty.toString(), "--json");
+            assertEquals(ExitCode.WRONG_DEVICE.code, r.code(), r.err());
+            assertTrue(r.last().get("message").asText().contains("it is for MSM 0x009600E1, the chip is 0x000CE0E1; "
+                    + "nothing uploaded"), r.last().toString());
+            r = run("download", fits.toString(), "--tty", tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
     @Test
     void severalCweFilesAreWrittenInTheOrderGiven(@TempDir Path dir, @TempDir Path storage) throws Exception {
         Path pkg = samples.resolve(SamplePackages.EM7565_DIR);

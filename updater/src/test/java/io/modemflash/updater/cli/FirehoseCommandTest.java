@@ -43,11 +43,12 @@ class FirehoseCommandTest {
             var chip = info.events().get(0);
             assertEquals("chip", chip.get("event").asText());
             assertEquals("0x5A1EE025", chip.get("serial").asText());
-            // what BootSide.edlSahara() serves: HW id 0x000CE0E1_00010000 (MSM | OEM | model), PK hash A0..BF
+            // what BootSide.edlSahara() serves: HW id 0x000CE0E1_00010000 (MSM | OEM | model), PK hash of the sample OEM root
             assertEquals("0x000CE0E1", chip.get("msm_id").asText(), chip.toString());
             assertEquals("0x0001", chip.get("oem_id").asText(), chip.toString());
             assertEquals("0x0000", chip.get("model_id").asText(), chip.toString());
-            assertEquals("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf", chip.get("pk_hash").asText());
+            assertEquals(HexFormat.of().formatHex(io.modemflash.vectors.samples.SampleLoaders.edlPkHash()),
+                    chip.get("pk_hash").asText());
             assertEquals("0x00000005", chip.get("sbl_version").asText(), chip.toString());
             assertEquals(2, chip.get("protocol_version").asInt());
 
@@ -203,6 +204,51 @@ class FirehoseCommandTest {
             assertEquals(ExitCode.PROTOCOL.code, r.code(), r.err());
             // the emulated programmer does not offer peek, as secure ones do not
             assertTrue(r.err().contains("programmer refused <peek>: Unrecognized XML command"), r.err());
+        }
+    }
+
+    /**
+     * Loader lookup: among a directory of loaders (another MSM, another OEM's root, one without a
+     * certificate chain, a text file) `sahara info` names the one whose HW id and root fit the chip,
+     * and firehose commands upload it without --programmer; a directory without one that fits, or
+     * a --programmer signed for another chip, is exit 9 before anything is uploaded.
+     */
+    @Test
+    void theLoaderThatFitsTheChipIsFoundAndOthersAreRefusedBeforeUpload(@TempDir Path dir, @TempDir Path storage,
+                                                                        @TempDir Path loaders) throws Exception {
+        io.modemflash.vectors.samples.SampleLoaders.write(loaders);
+        Path wrong = Files.createDirectories(dir.resolve("wrong"));
+        for (String n : new String[] {io.modemflash.vectors.samples.SampleLoaders.OTHER_CHIP,
+                io.modemflash.vectors.samples.SampleLoaders.OTHER_OEM, io.modemflash.vectors.samples.SampleLoaders.UNSIGNED}) {
+            Files.copy(loaders.resolve(n), wrong.resolve(n));
+        }
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage)) {
+            PtyFace face = modem.publishPty(dir);
+            String tty = downloadTty(modem, face, 1).toString();
+
+            var info = run("sahara", "info", "--tty", tty, "--loaders", loaders.toString(), "--json");
+            assertEquals(0, info.code(), info.err());
+            assertEquals(loaders.resolve(io.modemflash.vectors.samples.SampleLoaders.FITS).toString(),
+                    info.events().get(0).get("loader").asText(), info.events().get(0).toString());
+            assertEquals(3, info.events().get(0).get("loaders_checked").asInt(), "three carry a certificate chain");
+
+            var r = run("firehose", "storage-info", "--tty", tty, "--loaders", wrong.toString(), "--json");
+            assertEquals(ExitCode.WRONG_DEVICE.code, r.code(), r.err());
+            assertTrue(r.last().get("message").asText().startsWith("no Firehose loader fits"), r.last().toString());
+            assertTrue(r.last().get("message").asText().contains("MSM 0x000CE0E1"), r.last().toString());
+
+            r = run("firehose", "storage-info", "--tty", tty, "--programmer",
+                    loaders.resolve(io.modemflash.vectors.samples.SampleLoaders.OTHER_OEM).toString(), "--json");
+            assertEquals(ExitCode.WRONG_DEVICE.code, r.code(), r.err());
+            assertTrue(r.last().get("message").asText().contains("signed with root key hash"), r.last().toString());
+            assertTrue(r.last().get("message").asText().endsWith("nothing uploaded"), r.last().toString());
+
+            // nothing was uploaded: the PBL still waits, and the loader that fits is found and runs
+            r = run("firehose", "storage-info", "--tty", tty, "--loaders", loaders.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("loader: " + loaders.resolve(io.modemflash.vectors.samples.SampleLoaders.FITS)),
+                    r.err());
+            assertEquals(3, r.last().get("storage_info").get("num_physical").asInt());
         }
     }
 
