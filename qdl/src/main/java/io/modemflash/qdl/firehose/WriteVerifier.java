@@ -3,12 +3,12 @@ package io.modemflash.qdl.firehose;
 import io.modemflash.images.flat.FlatOp;
 import io.modemflash.images.sparse.SparseImage;
 import io.modemflash.qdl.Progress;
+import io.modemflash.qdl.link.ChannelRangeStream;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -61,7 +61,7 @@ public final class WriteVerifier {
             var region = new FirehoseSession.Region(ss, p.sectorsToWrite(), p.lun(), p.startSector().text());
             out.add(check(what, region, () -> {
                 try (FileChannel ch = p.image().openChannel()) {
-                    return hash(new ChannelStream(ch, offset, bytes), region.bytes());
+                    return hash(new ChannelRangeStream(ch, offset, bytes), region.bytes());
                 }
             }));
             return out;
@@ -76,7 +76,7 @@ public final class WriteVerifier {
                     return hash(new FirehoseSession.FillStream(r.chunk().value(), len), len);
                 }
                 try (FileChannel ch = p.image().openChannel()) {
-                    return hash(new ChannelStream(ch, r.chunk().dataOffset(), len), len);
+                    return hash(new ChannelRangeStream(ch, r.chunk().dataOffset(), len), len);
                 }
             }));
         }
@@ -87,7 +87,7 @@ public final class WriteVerifier {
     public Check verifyFile(String what, java.nio.file.Path file, FirehoseSession.Region region) throws IOException {
         return check(what, region, () -> {
             try (FileChannel ch = FileChannel.open(file)) {
-                return hash(new ChannelStream(ch, 0, Math.min(ch.size(), region.bytes())), region.bytes());
+                return hash(new ChannelRangeStream(ch, 0, Math.min(ch.size(), region.bytes())), region.bytes());
             }
         });
     }
@@ -160,37 +160,6 @@ public final class WriteVerifier {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code length} bytes of a channel from {@code offset} (positional reads, the channel left as it is). */
-    private static final class ChannelStream extends InputStream {
-        private final FileChannel ch;
-        private long at;
-        private final long end;
-
-        ChannelStream(FileChannel ch, long offset, long length) {
-            this.ch = ch;
-            this.at = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (at >= end) {
-                return -1;
-            }
-            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - at)), at);
-            if (n > 0) {
-                at += n;
-            }
-            return n;
         }
     }
 }

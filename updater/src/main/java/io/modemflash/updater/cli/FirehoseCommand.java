@@ -129,6 +129,14 @@ public final class FirehoseCommand implements Runnable {
             return region.bytes();
         }
 
+        /** The partition a command worked on, in its result event. */
+        static void putRegion(ObjectNode result, StorageLayout.Region r) {
+            result.put("partition", r.name());
+            result.put("lun", r.lun());
+            result.put("start_sector", r.first());
+            result.put("sectors", r.sectors());
+        }
+
         static String where(StorageLayout.Region r) {
             return r.name() + " (LUN " + r.lun() + ", " + r.sectors() + " sectors at " + r.first() + ")";
         }
@@ -235,10 +243,7 @@ public final class FirehoseCommand implements Runnable {
             file = Path.of(args.get(1));
             long bytes = readInto(fh, r, file);
             out.text("read " + where(r) + ", " + bytes + " bytes, into " + file);
-            result.put("partition", r.name());
-            result.put("lun", r.lun());
-            result.put("start_sector", r.first());
-            result.put("sectors", r.sectors());
+            putRegion(result, r);
             result.put("file", file.toString());
             result.put("bytes", bytes);
         }
@@ -290,9 +295,7 @@ public final class FirehoseCommand implements Runnable {
             }
             p.on(new DownloadEvent.ImageDone(fname, r.name(), size, Duration.ofNanos(System.nanoTime() - t0)));
             out.text("wrote " + fname + " (" + size + " bytes) into " + where(r));
-            result.put("partition", r.name());
-            result.put("lun", r.lun());
-            result.put("start_sector", r.first());
+            putRegion(result, r);
             result.put("file", file.toString());
             result.put("bytes", size);
         }
@@ -322,10 +325,7 @@ public final class FirehoseCommand implements Runnable {
                 StorageLayout.Region r = partition(fh, name);
                 fh.erase(sectorSize, r.lun(), Long.toString(r.first()), r.sectors());
                 out.text("erased " + where(r));
-                result.put("partition", r.name());
-                result.put("lun", r.lun());
-                result.put("start_sector", r.first());
-                result.put("sectors", r.sectors());
+                putRegion(result, r);
                 return;
             }
             fh.erase(sectorSize, lun(), start, sectors);
