@@ -26,6 +26,12 @@
  * modem re-enumerates: DIR/dev/cdc-wdm0 goes, DIR/dev/ttyUSB0 (the lowest free ttyUSBn)
  * comes, at the same USB port.
  *
+ * <p>As a USB device behind a usbredir socket (a QEMU guest's usb-redir, so a real kernel binds
+ * qmi_wwan and qcserial to it):
+ * {@link io.modemflash.emulator.EmulatedModem#publishUsbRedir}; CLI {@code emulate --usbredir SOCK}.
+ * Packages {@code usb} (descriptors), {@code usbredir} (codec and device side), {@code serial}
+ * (AT and QCDM responders).
+ *
  * <p>Profiles ({@link io.modemflash.emulator.Profiles}) are data; faults
  * ({@link io.modemflash.emulator.FaultPlan}) are parsed from {@code --fault} specs; what the
  * modem does is published as {@link io.modemflash.emulator.ModemEvent}s.

@@ -23,10 +23,38 @@ public final class BadPackageException extends IOException {
     }
 
     public BadPackageException(Reason reason, String where, String message, List<Problem> problems, Throwable cause) {
-        super(where == null || where.isEmpty() ? message : where + ": " + message, cause);
+        super(oneLine(where == null || where.isEmpty() ? message : where + ": " + message), cause);
         this.reason = reason;
         this.where = where;
         this.problems = List.copyOf(problems);
+    }
+
+    /**
+     * The message as one printable line: archive member names are the package author's bytes and
+     * may hold newlines or terminal escapes, which must neither split a log line nor drive the
+     * technician's terminal. Control characters become {@code \n}, {@code \t}, {@code \xNN}.
+     */
+    static String oneLine(String text) {
+        if (text == null || text.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     public Reason reason() {
@@ -61,7 +89,11 @@ public final class BadPackageException extends IOException {
         MISSING_FILE(14, "missing-file"),
         VERSION_MISMATCH(15, "version-mismatch"),
         UNSUPPORTED(16, "unsupported"),
-        INCOMPLETE(17, "incomplete");
+        INCOMPLETE(17, "incomplete"),
+        /** The package could not be written to the temporary directory (disk full, file system limits). */
+        CANNOT_EXTRACT(18, "cannot-extract"),
+        /** A file of the package could not be read (permissions, I/O error, removed while being read). */
+        UNREADABLE(19, "unreadable");
 
         public final int code;
         public final String label;

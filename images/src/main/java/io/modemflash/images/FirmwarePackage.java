@@ -13,7 +13,6 @@ import io.modemflash.images.flat.FlatOp;
 import io.modemflash.images.flat.RawProgramParser;
 import io.modemflash.images.flat.SecureXml;
 import io.modemflash.images.sparse.SparseImage;
-import org.w3c.dom.Document;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +61,8 @@ public final class FirmwarePackage implements AutoCloseable {
     private final List<Problem> problems = new ArrayList<>();
     private final List<PackageImage> images = new ArrayList<>();
     private final Map<Path, PackageImage> byPath = new HashMap<>();
+    /** CRC-32 of each file extracted from an archive, as the archive vouched for it. */
+    private final Map<Path, Long> archiveCrcs = new HashMap<>();
     private final Limits limits;
     private final boolean versionsMustAgree;
     private PackageKind kind;
@@ -115,8 +116,10 @@ public final class FirmwarePackage implements AutoCloseable {
                     temp = privateTempDir();
                     root = temp;
                     files = null;
-                    int links = ArchiveExtractor.extract(source, format.get(), temp, limits);
+                    ArchiveExtractor.Result extracted = ArchiveExtractor.extract(source, format.get(), temp, limits);
+                    int links = extracted.skippedLinks();
                     FirmwarePackage p = new FirmwarePackage(source, root, temp, limits, versionsMustAgree);
+                    p.archiveCrcs.putAll(extracted.crcs());
                     if (links > 0) {
                         p.problems.add(Problem.warning(Reason.UNSUPPORTED, source.getFileName().toString(),
                                 links + " link entr" + (links == 1 ? "y" : "ies") + " inside the archive ignored"));
@@ -134,8 +137,19 @@ public final class FirmwarePackage implements AutoCloseable {
             FirmwarePackage p = new FirmwarePackage(source, root, temp, limits, versionsMustAgree);
             p.load(files);
             return p;
-        } catch (IOException | RuntimeException e) {
-            FileTrees.delete(temp);
+        } catch (Throwable e) {
+            // whatever ends the opening (a refusal, a bug, even OutOfMemoryError) takes the directory with it
+            try {
+                FileTrees.delete(temp);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof IOException io && !(e instanceof BadPackageException)) {
+                // reading the package failed (permissions, an I/O error, a file removed meanwhile)
+                throw new BadPackageException(Reason.UNREADABLE, source.toString(), "cannot read it: "
+                        + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage().replace('\n', ' '))
+                        + (io instanceof java.nio.file.AccessDeniedException ? " (permission denied)" : ""), io);
+            }
             throw e;
         }
     }
@@ -190,12 +204,14 @@ public final class FirmwarePackage implements AutoCloseable {
         return p;
     }
 
+    /** Under java.io.tmpdir as it is now (the JDK's own default is read once, at its first use). */
     private static Path privateTempDir() throws IOException {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
         try {
-            return Files.createTempDirectory("modemflash-pkg-",
+            return Files.createTempDirectory(parent, "modemflash-pkg-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
-            return Files.createTempDirectory("modemflash-pkg-");
+            return Files.createTempDirectory(parent, "modemflash-pkg-");
         }
     }
 
@@ -276,6 +292,29 @@ public final class FirmwarePackage implements AutoCloseable {
         return (abs.startsWith(r) ? r.relativize(abs) : abs.getFileName()).toString().replace('\\', '/');
     }
 
+    /**
+     * Reads a file once for inspection. A file extracted from an archive must still be what
+     * the archive vouched for (its CRC-32 checked during extraction).
+     */
+    private ImageScanner.Result scan(Path file, List<ImageScanner.CrcRange> ranges) throws IOException {
+        ImageScanner.Result r = ImageScanner.scan(file, ranges);
+        Long vouched = archiveCrcs.get(file);
+        if (vouched != null && vouched != r.crc32()) {
+            throw new BadPackageException(Reason.CRC_MISMATCH, name(file), String.format("CRC-32 is %08X, but was %08X "
+                    + "when extracted: the file changed in the temporary directory", r.crc32(), vouched));
+        }
+        return r;
+    }
+
+    /** Who vouches for a file's CRC-32: the archive's own record (zip, 7z), else inspection's reading. */
+    private String crcSource(Path file) {
+        String n = source.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (archiveCrcs.containsKey(file) && (n.endsWith(".zip") || n.endsWith(".7z"))) {
+            return "the " + n.substring(n.lastIndexOf('.') + 1);
+        }
+        return "inspection";
+    }
+
     private byte[] head(Path file, int n) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(n);
@@ -313,7 +352,7 @@ public final class FirmwarePackage implements AutoCloseable {
                     checked.add(n);
                 }
             }
-            ImageScanner.Result scan = ImageScanner.scan(f, ranges);
+            ImageScanner.Result scan = scan(f, ranges);
             // deepest first: the innermost image that changed is the one to name
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < checked.size(); i++) {
@@ -339,7 +378,7 @@ public final class FirmwarePackage implements AutoCloseable {
                 problems.add(Problem.warning(Reason.UNSUPPORTED, where, "CWE header does not mark its CRCs valid; "
                         + "integrity not checked"));
             }
-            PackageImage pi = new PackageImage(where, f, ImageType.CWE, scan.size(), scan.sha256(), scan.qcVersion(),
+            PackageImage pi = new PackageImage(where, f, ImageType.CWE, scan, scan.qcVersion(), crcSource(f),
                     tree, null, null);
             images.add(pi);
             byPath.put(f, pi);
@@ -475,7 +514,7 @@ public final class FirmwarePackage implements AutoCloseable {
         List<Path> raw = new ArrayList<>();
         List<Path> patch = new ArrayList<>();
         for (Path x : xml) {
-            String tag = SecureXml.parse(x, name(x)).getDocumentElement().getTagName().toLowerCase(Locale.ROOT);
+            String tag = SecureXml.parse(x, name(x)).root().toLowerCase(Locale.ROOT);
             switch (tag) {
                 case "data" -> raw.add(x);
                 case "patches" -> patch.add(x);
@@ -509,9 +548,10 @@ public final class FirmwarePackage implements AutoCloseable {
             Path pp = progs.get(0);
             try (FileChannel ch = FileChannel.open(pp, StandardOpenOption.READ)) {
                 ElfImage elf = ElfImage.parse(ch, name(pp));
-                ImageScanner.Result scan = ImageScanner.scan(pp, List.of());
-                programmer = new PackageImage(name(pp), pp, ImageType.FIREHOSE_PROGRAMMER, scan.size(),
-                        scan.sha256(), scan.qcVersion(), null, elf, null);
+                elf.requireSaharaLoadable(ch.size(), name(pp));
+                ImageScanner.Result scan = scan(pp, List.of());
+                programmer = new PackageImage(name(pp), pp, ImageType.FIREHOSE_PROGRAMMER, scan, scan.qcVersion(),
+                        crcSource(pp), null, elf, null);
                 images.add(programmer);
                 byPath.put(pp, programmer);
                 product = productFromProgrammer(pp.getFileName().toString());
@@ -527,7 +567,7 @@ public final class FirmwarePackage implements AutoCloseable {
             String where = name(x);
             rawNames.add(where);
             try {
-                Document doc = SecureXml.parse(x, where);
+                SecureXml.Document doc = SecureXml.parse(x, where);
                 addXml(x, ImageType.RAWPROGRAM_XML);
                 ops.addAll(RawProgramParser.rawprogram(doc, where, root, x.getParent(), include, this::flatImage));
             } catch (BadPackageException e) {
@@ -538,7 +578,7 @@ public final class FirmwarePackage implements AutoCloseable {
             String where = name(x);
             patchNames.add(where);
             try {
-                Document doc = SecureXml.parse(x, where);
+                SecureXml.Document doc = SecureXml.parse(x, where);
                 addXml(x, ImageType.PATCH_XML);
                 ops.addAll(RawProgramParser.patches(doc, where));
             } catch (BadPackageException e) {
@@ -573,8 +613,8 @@ public final class FirmwarePackage implements AutoCloseable {
     }
 
     private void addXml(Path x, ImageType type) throws IOException {
-        ImageScanner.Result scan = ImageScanner.scan(x, List.of());
-        PackageImage pi = new PackageImage(name(x), x, type, scan.size(), scan.sha256(), null, null, null, null);
+        ImageScanner.Result scan = scan(x, List.of());
+        PackageImage pi = new PackageImage(name(x), x, type, scan, null, crcSource(x), null, null, null);
         images.add(pi);
         byPath.put(x, pi);
     }
@@ -595,8 +635,8 @@ public final class FirmwarePackage implements AutoCloseable {
             }
             type = ImageType.ANDROID_SPARSE;
         }
-        ImageScanner.Result scan = ImageScanner.scan(file, List.of());
-        PackageImage pi = new PackageImage(where, file, type, scan.size(), scan.sha256(), scan.qcVersion(), null,
+        ImageScanner.Result scan = scan(file, List.of());
+        PackageImage pi = new PackageImage(where, file, type, scan, scan.qcVersion(), crcSource(file), null,
                 null, sparse);
         images.add(pi);
         byPath.put(file, pi);
@@ -669,7 +709,7 @@ public final class FirmwarePackage implements AutoCloseable {
             if (f == null) {
                 continue;
             }
-            ImageScanner.Result scan = ImageScanner.scan(f, List.of());
+            ImageScanner.Result scan = scan(f, List.of());
             ImageType t = switch (n) {
                 case "amss.mbn" -> ImageType.GOBI_AMSS;
                 case "apps.mbn" -> ImageType.GOBI_APPS;
@@ -683,7 +723,7 @@ public final class FirmwarePackage implements AutoCloseable {
             if (t == ImageType.GOBI_AMSS) {
                 fw = scan.qcVersion();
             }
-            PackageImage pi = new PackageImage(name(f), f, t, scan.size(), scan.sha256(), scan.qcVersion(), null, null,
+            PackageImage pi = new PackageImage(name(f), f, t, scan, scan.qcVersion(), crcSource(f), null, null,
                     null);
             images.add(pi);
             byPath.put(f, pi);

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Reads a file once, in 1 MiB pieces, and computes everything inspection needs from its
- * bytes: SHA-256, Sierra CRCs over given ranges, and the first Qualcomm
+ * bytes: SHA-256, CRC-32 of the whole file (what the download checks again while it sends
+ * the file), Sierra CRCs over given ranges, and the first Qualcomm
  * {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend on the file size.
  */
 public final class ImageScanner {
@@ -29,7 +30,7 @@ public final class ImageScanner {
     }
 
     /** What one pass found; {@code crcs} is in the order of the requested ranges. */
-    public record Result(long size, String sha256, List<Long> crcs, String qcVersion) {
+    public record Result(long size, String sha256, long crc32, List<Long> crcs, String qcVersion) {
     }
 
     private ImageScanner() {
@@ -37,6 +38,7 @@ public final class ImageScanner {
 
     public static Result scan(Path file, List<CrcRange> ranges) throws IOException {
         MessageDigest sha = sha256();
+        java.util.zip.CRC32 whole = new java.util.zip.CRC32();
         SierraCrc[] crcs = new SierraCrc[ranges.size()];
         for (int i = 0; i < crcs.length; i++) {
             crcs[i] = new SierraCrc();
@@ -56,6 +58,7 @@ public final class ImageScanner {
                     continue;
                 }
                 sha.update(a, 0, n);
+                whole.update(a, 0, n);
                 for (int i = 0; i < crcs.length; i++) {
                     CrcRange r = ranges.get(i);
                     long from = Math.max(r.start, pos);
@@ -72,7 +75,7 @@ public final class ImageScanner {
         for (SierraCrc c : crcs) {
             values.add(c.value());
         }
-        return new Result(pos, HexFormat.of().formatHex(sha.digest()), values, marker.value());
+        return new Result(pos, HexFormat.of().formatHex(sha.digest()), whole.getValue(), values, marker.value());
     }
 
     static MessageDigest sha256() {

@@ -4,7 +4,6 @@ import io.modemflash.images.cwe.CweImage;
 import io.modemflash.images.elf.ElfImage;
 import io.modemflash.images.sparse.SparseImage;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,17 +23,21 @@ public final class PackageImage {
     private final long size;
     private final String sha256;
     private final String qcVersion;
+    private final long crc32;
+    private final String crcSource;
     private final CweImage cwe;
     private final ElfImage elf;
     private final SparseImage sparse;
 
-    PackageImage(String name, Path path, ImageType type, long size, String sha256, String qcVersion,
+    PackageImage(String name, Path path, ImageType type, ImageScanner.Result scan, String qcVersion, String crcSource,
                  CweImage cwe, ElfImage elf, SparseImage sparse) {
         this.name = name;
         this.path = path;
         this.type = type;
-        this.size = size;
-        this.sha256 = sha256;
+        this.size = scan.size();
+        this.sha256 = scan.sha256();
+        this.crc32 = scan.crc32();
+        this.crcSource = crcSource;
         this.qcVersion = qcVersion;
         this.cwe = cwe;
         this.elf = elf;
@@ -67,6 +70,20 @@ public final class PackageImage {
     /** Lower-case hex SHA-256 of the file as it is on disk (sparse images: the sparse file). */
     public String sha256() {
         return sha256;
+    }
+
+    /**
+     * CRC-32 of the whole file as inspected; for a member of a zip or 7z package it is the CRC the
+     * archive records (extraction and inspection checked both). The download checks it again
+     * while it reads the file for the device ({@link ImageReader}).
+     */
+    public long crc32() {
+        return crc32;
+    }
+
+    /** Who vouches for {@link #crc32()}: "the zip", "the 7z", or "inspection". */
+    public String crcSource() {
+        return crcSource;
     }
 
     /** The value of the first {@code QC_IMAGE_VERSION_STRING=} marker in the file, or null. */
@@ -103,7 +120,8 @@ public final class PackageImage {
      */
     public byte[] readRange(long offset, int length) throws IOException {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-            throw new EOFException(name + ": range " + offset + "+" + length + " is outside the file (" + size + " bytes)");
+            throw new BadPackageException(BadPackageException.Reason.OVERRUN, name, "range " + offset + "+" + length
+                    + " is outside the file (" + size + " bytes)");
         }
         ByteBuffer bb = ByteBuffer.allocate(length);
         try (FileChannel ch = openChannel()) {
@@ -118,7 +136,8 @@ public final class PackageImage {
         while (dst.hasRemaining()) {
             int n = ch.read(dst, pos);
             if (n < 0) {
-                throw new EOFException("file ended at " + pos);
+                throw new BadPackageException(BadPackageException.Reason.TRUNCATED, null, "file ended at " + pos
+                        + " (it changed after it was inspected?)");
             }
             pos += n;
         }

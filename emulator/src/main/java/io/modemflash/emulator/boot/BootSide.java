@@ -226,7 +226,9 @@ public final class BootSide implements Closeable {
             emit(new ModemEvent.UsbAdded(profile.usb().vidPid(), false));
             emit(new ModemEvent.FirmwareRunning(qmi.revision(), updated));
         } catch (IOException | RuntimeException e) {
-            diagnostics.accept("emulator boot side failed: " + e);
+            if (!stopping) { // a face closed under a re-enumeration at shutdown is no failure
+                diagnostics.accept("emulator boot side failed: " + e);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -238,8 +240,8 @@ public final class BootSide implements Closeable {
     }
 
     private BootExit session(DownloadMode mode, Link device, UsbPort p) {
-        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p::unplugging,
-                this::replugAfter, diagnostics, () -> linkRate);
+        DeviceIo io = new DeviceIo(device, faults, () -> stopping, p.keepsTransferBoundaries(), p.deviceSeesPackets(),
+                p::unplugging, this::replugAfter, diagnostics, () -> linkRate);
         try {
             switch (mode.kind()) {
                 case EDL -> {

@@ -18,11 +18,14 @@ final class DeviceIo {
     private static final long POLL_MS = 200;
     /** What one read takes while watching for tty echo (a handshake packet fits). */
     private static final int ECHO_CHUNK = 256;
+    /** How long a lone byte that may begin an echo waits for the next one. */
+    private static final long ECHO_SETTLE_MS = 50;
 
     private final Link link;
     private final BootFaults faults;
     private final BooleanSupplier stopping;
     private final boolean transferBoundaries;
+    private final boolean packets;
     private final Runnable beforeUnplug;
     private final Consumer<String> log;
     private final java.util.function.LongConsumer unplugged;
@@ -43,9 +46,10 @@ final class DeviceIo {
      * @param bytesPerSecond how fast the device takes what the host sends (a slow link or flash),
      *                       read as it goes; 0: as fast as it comes
      */
-    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, Runnable beforeUnplug,
-             java.util.function.LongConsumer unplugged, Consumer<String> log,
+    DeviceIo(Link link, BootFaults faults, BooleanSupplier stopping, boolean transferBoundaries, boolean packets,
+             Runnable beforeUnplug, java.util.function.LongConsumer unplugged, Consumer<String> log,
              java.util.function.LongSupplier bytesPerSecond) {
+        this.packets = packets;
         this.bytesPerSecond = bytesPerSecond;
         this.link = link;
         this.log = log;
@@ -59,6 +63,11 @@ final class DeviceIo {
     /** True on a USB-like link: each read returns at most one host transfer. */
     boolean transferBoundaries() {
         return transferBoundaries;
+    }
+
+    /** True when transfers end at short packets, not at host writes (see {@link UsbPort#deviceSeesPackets}). */
+    boolean packets() {
+        return packets;
     }
 
     BootFaults faults() {
@@ -97,6 +106,11 @@ final class DeviceIo {
             byte[] chunk = new byte[Math.max(len, ECHO_CHUNK)];
             while (true) {
                 int n = link.read(chunk, 0, chunk.length, Math.max(0, (end - System.nanoTime()) / 1_000_000L));
+                // one echoed character may come per USB transfer: gather enough to tell echo from a poke
+                long settle = System.nanoTime() + ECHO_SETTLE_MS * 1_000_000L;
+                while (n > 0 && echo.undecided(chunk, 0, n) && System.nanoTime() < settle) {
+                    n += link.read(chunk, n, chunk.length - n, Math.max(1, (settle - System.nanoTime()) / 1_000_000L));
+                }
                 pace(n);
                 if (n > 0) {
                     n = dropEcho(chunk, 0, n);

@@ -157,8 +157,8 @@ final class FirehoseTarget {
     private void configure(FirehoseElement c) throws IOException, BootExit, Refused {
         configures++;
         String mem = c.attr("MemoryName");
-        // Sierra's built-in programmer knows its NAND and takes whatever the host names
-        // (qmi-firmware-update sends eMMC to real EM7565s); an EDL programmer is told its storage
+        // Sierra's built-in programmer knows its own NAND and takes any name: libqmi's
+        // qmi-firmware-update configures real EM7565s with MemoryName="eMMC"
         if (!config.cwe() && (mem == null || !mem.equalsIgnoreCase(config.memoryName()))) {
             throw new Refused("Failed to initialize storage: this target has " + config.memoryName().toUpperCase(Locale.ROOT)
                     + ", not " + mem);
@@ -237,7 +237,7 @@ final class FirehoseTarget {
         long got = 0;
         boolean oversized = false;
         while (got < total) {
-            int n = raw((int) Math.min(buf.length, total - got));
+            int n = raw((int) Math.min(rawChunk(), total - got));
             oversized |= n > payload && io.transferBoundaries();
             blocks.write(lun, at + got, buf, 0, n);
             got += n;
@@ -280,7 +280,7 @@ final class FirehoseTarget {
         ImageStore.Incoming in = null;
         try {
             while (got < total) {
-                int n = raw((int) Math.min(buf.length, total - got));
+                int n = raw((int) Math.min(rawChunk(), total - got));
                 int from = 0;
                 if (keep < 0) {
                     // the header decides where the image ends and how it is stored
@@ -581,8 +581,27 @@ final class FirehoseTarget {
         return true;
     }
 
-    /** Raw bytes after a rawmode ACK: first what the splitter already holds. */
+    /**
+     * How much one raw read asks for: where transfers end only at short packets a programmer
+     * posts reads of its negotiated payload (a host streaming full packets without a ZLP fills
+     * one after the other); elsewhere all that fits, so a host transfer larger than the
+     * payload shows.
+     */
+    private int rawChunk() {
+        return io.packets() ? payload : buf.length;
+    }
+
+    /**
+     * Raw bytes after a rawmode ACK: first what the splitter already holds. On USB that can
+     * only be the rest of the command's own transfer (a host's trailing newline after
+     * {@code </data>}, as libxml2 writes it for Debian's qdl): the device's next read starts a
+     * new transfer, so it is dropped, not counted as data. On a byte stream nothing tells
+     * them apart, so it is data.
+     */
     private int raw(int max) throws IOException, BootExit {
+        if (io.transferBoundaries() && !splitter.isEmpty()) {
+            splitter.takeRaw(new byte[splitter.pending()], 0, splitter.pending());
+        }
         int n = splitter.isEmpty() ? 0 : splitter.takeRaw(buf, 0, max);
         return n > 0 ? n : io.read(buf, 0, max);
     }

@@ -44,6 +44,18 @@ final class TtyEcho {
     }
 
     /**
+     * True when everything the host sent so far could be the start of an echo that is still too
+     * short to tell from a poke: n_tty echoes character by character, and over USB each one may
+     * come as a transfer of its own, so the caller should wait briefly for the rest.
+     */
+    boolean undecided(byte[] b, int off, int len) {
+        if (caretPos > 0 || rawPos > 0 || len >= 2) {
+            return false;
+        }
+        return match(caret.toByteArray(), 0, b, off, len) == len || match(raw.toByteArray(), 0, b, off, len) == len;
+    }
+
+    /**
      * How many leading bytes of what the host sent are echo of the device's output (0: none).
      * Two bytes at least start an echo (a single byte may be a deliberate poke); an echo that
      * already began continues with any length.

@@ -27,6 +27,16 @@ public interface UsbPort {
         return true;
     }
 
+    /**
+     * True when the device sees the host's data as USB packets, a transfer ending at a short
+     * packet (or ZLP), not at the host's write boundaries (the usbredir face: a real host's
+     * URBs in the middle of one device transfer, as on hardware). A target then reads raw data
+     * in pieces of its own receive buffer size, as real programmers do.
+     */
+    default boolean deviceSeesPackets() {
+        return false;
+    }
+
     /** An injected disconnect is about to drop the download link (the in-process face forgets its host end first). */
     default void unplugging() {
     }

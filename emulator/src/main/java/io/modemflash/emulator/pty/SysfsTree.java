@@ -252,7 +252,9 @@ public final class SysfsTree {
         for (int n = 0; ; n++) {
             String node = "ttyUSB" + n;
             Path link = sys.resolve("class/tty/" + node);
-            if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS) || leadsInto(link, leaving)) {
+            // checked again after leadsInto: a link removed meanwhile (the device leaving) is free too
+            if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS) || leadsInto(link, leaving)
+                    || !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                 return node;
             }
         }

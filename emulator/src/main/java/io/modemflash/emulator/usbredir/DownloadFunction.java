@@ -14,20 +14,25 @@ import java.util.Iterator;
 
 /**
  * The only interface of a download personality, seen from the boot protocol targets as the
- * device end of a {@link Link}. Each bulk OUT packet is one host transfer: a read returns at
- * most one (the rest of a long one stays for the next read), and the transfer is
- * acknowledged once the target has consumed all of it, so the host's write completes when the
- * device took the data (flow control as on USB). Zero-length transfers (a ZLP after a
- * full-packet write) end a transfer on the wire and carry no data: they are acknowledged and
- * never reach the target. Each write of the target is one bulk IN transfer.
+ * device end of a {@link Link}. A read returns one device transfer: the host's data up to a
+ * short packet, whatever URBs it came in (see {@link #read}). A host URB completes (is
+ * acknowledged) as soon as the device's receive buffers ({@link #BUFFER_BYTES}) can hold it,
+ * as a USB device controller ACKs packets into RAM while the firmware is still busy with the
+ * previous chunk; a host that writes more than the target takes waits (flow control as on
+ * USB). Completions go out in the order the transfers came. Zero-length transfers (a ZLP
+ * after a full-packet write) end a transfer on the wire and carry no data: they are
+ * acknowledged and never reach the target. Each write of the target is one bulk IN transfer.
  */
 final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
     /** How long a device that resets gives the host to collect its last answers (as PtyDeviceLink). */
     static final long LINGER_MILLIS = 1_000;
+    /** Received data the target has not taken yet that the device still accepts: two 1 MiB chunks. */
+    static final long BUFFER_BYTES = 2L << 20;
 
     private static final class Transfer {
         final BulkPacket packet;
         int offset;
+        boolean acked;
 
         Transfer(BulkPacket packet) {
             this.packet = packet;
@@ -38,6 +43,8 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
     private final String name;
     private boolean gone;
     private long zeroLengthPackets;
+    /** Bytes of acknowledged transfers the target has not read yet. */
+    private long buffered;
 
     DownloadFunction(UsbDeviceModel.Interface iface, Sender sender, String name) {
         super(iface, sender);
@@ -53,7 +60,7 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
             return;
         }
         out.addLast(new Transfer(p));
-        ackZeroLengthAtHead();
+        ackWhatFits();
         notifyAll();
     }
 
@@ -63,9 +70,11 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
             for (Iterator<Transfer> it = out.iterator(); it.hasNext(); ) {
                 Transfer t = it.next();
                 if (t.packet.id() == id) {
-                    it.remove();
-                    sender.send(new BulkPacket(id, t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, t.offset, 0, null));
-                    ackZeroLengthAtHead();
+                    if (!t.acked) { // an acknowledged one was answered already
+                        it.remove();
+                        sender.send(new BulkPacket(id, t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, 0, 0, null));
+                        ackWhatFits();
+                    }
                     return true;
                 }
             }
@@ -82,9 +91,12 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
     @Override
     synchronized void disconnect() {
         for (Transfer t : out) {
-            sender.send(new BulkPacket(t.packet.id(), t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, 0, 0, null));
+            if (!t.acked) {
+                sender.send(new BulkPacket(t.packet.id(), t.packet.endpoint(), UsbRedir.STATUS_CANCELLED, 0, 0, null));
+            }
         }
         out.clear();
+        buffered = 0;
         gone = true;
         notifyAll();
         super.disconnect();
@@ -95,22 +107,51 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
         return zeroLengthPackets;
     }
 
-    /** Completes ZLPs that reached the head of the queue, in order behind the data before them. */
-    private void ackZeroLengthAtHead() {
-        while (!out.isEmpty() && out.peekFirst().packet.data().length == 0) {
-            Transfer t = out.pollFirst();
-            zeroLengthPackets++;
+    /** Acknowledges, in arrival order, the waiting transfers the receive buffers can take; ZLPs take no room. */
+    private void ackWhatFits() {
+        for (Transfer t : out) {
+            if (t.acked) {
+                continue;
+            }
+            int len = t.packet.data().length;
+            if (len > 0 && buffered > 0 && buffered + len > BUFFER_BYTES) {
+                return; // later ones wait behind this one
+            }
+            t.acked = true;
+            buffered += len;
+            if (len == 0) {
+                zeroLengthPackets++;
+            }
             ack(t.packet);
+        }
+    }
+
+    /** Drops acknowledged ZLPs at the head: they carry nothing for the target. */
+    private void skipZeroLength() {
+        while (!out.isEmpty() && out.peekFirst().acked && out.peekFirst().packet.data().length == 0) {
+            out.pollFirst();
         }
     }
 
     // ------------------------------------------------------------------ device side (Link)
 
+    /**
+     * One device transfer, as a USB device controller completes a read: the host's bulk
+     * packets in order until one is short (a ZLP included) or {@code len} bytes are in. The
+     * host's URB boundaries do not show: a full-packet URB and the one after it are one transfer
+     * (qmi-firmware-update's 512 zeros after an image reach the target together with the next
+     * command, as on a real EM7565). A transfer still open when the time is up stays whole for
+     * a later read (0 is returned).
+     */
     @Override
     public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
         long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
         synchronized (this) {
-            while (out.isEmpty()) {
+            while (true) {
+                skipZeroLength(); // a ZLP with nothing before it completes an empty read: nothing for the target
+                if (transferReady(len)) {
+                    break;
+                }
                 if (gone) {
                     throw new DeviceGoneException(name + " is off the bus");
                 }
@@ -125,17 +166,54 @@ final class DownloadFunction extends UsbFunction implements Link, Unpluggable {
                     throw new InterruptedIOException("interrupted reading from the USB host");
                 }
             }
-            Transfer t = out.peekFirst();
-            byte[] d = t.packet.data();
-            int n = Math.min(len, d.length - t.offset);
-            System.arraycopy(d, t.offset, buf, off, n);
-            t.offset += n;
-            if (t.offset == d.length) {
+            int n = 0;
+            while (n < len && !out.isEmpty()) {
+                Transfer t = out.peekFirst();
+                byte[] d = t.packet.data();
+                int c = Math.min(len - n, d.length - t.offset);
+                System.arraycopy(d, t.offset, buf, off + n, c);
+                t.offset += c;
+                n += c;
+                if (t.offset < d.length) {
+                    break; // the read is full; the rest of this URB starts the next one
+                }
                 out.pollFirst();
-                ack(t.packet);
-                ackZeroLengthAtHead();
+                buffered -= d.length;
+                if (endsTransfer(d.length)) {
+                    skipZeroLengthAfterData();
+                    break;
+                }
             }
+            ackWhatFits();
             return n;
+        }
+    }
+
+    /** A URB whose last packet is short ends the device's transfer (a ZLP too). */
+    private static boolean endsTransfer(int urbLength) {
+        return urbLength % UsbDeviceModel.HS_BULK_PACKET != 0 || urbLength == 0;
+    }
+
+    /** True when acknowledged data holds a whole transfer or at least {@code len} bytes. */
+    private boolean transferReady(int len) {
+        long avail = 0;
+        for (Transfer t : out) {
+            if (!t.acked) {
+                return false;
+            }
+            int urb = t.packet.data().length;
+            avail += urb - t.offset;
+            if (avail >= len || (avail > 0 && endsTransfer(urb))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A ZLP right behind full-packet data is that transfer's end, already used. */
+    private void skipZeroLengthAfterData() {
+        if (!out.isEmpty() && out.peekFirst().acked && out.peekFirst().packet.data().length == 0) {
+            out.pollFirst();
         }
     }
 

@@ -490,6 +490,11 @@ public final class UsbRedirFace implements UsbPort, Closeable {
     }
 
     @Override
+    public boolean deviceSeesPackets() {
+        return true;
+    }
+
+    @Override
     public void close() throws IOException {
         if (closed) {
             return;

@@ -24,22 +24,37 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Device-side throughput of the in-process face (not run by {@code mvn verify}): an EDL raw
- * program of N MiB into a file-backed LUN, and a Sierra QDL image of N MiB into the image
- * store, host sessions from qdl on the other end.
+ * Device-side throughput (not run by {@code mvn verify}): an EDL raw program of N MiB into a
+ * file-backed LUN, and a Sierra QDL image of N MiB into the image store, host sessions from
+ * qdl on the other end; over the in-process face, or with {@code usbredir} as third argument
+ * over the usbredir face (a unix socket, the test guest's bulk transfers of what the host
+ * writes: what the device side costs a QEMU guest).
  * <pre>
  * mvn -o -q -B -pl emulator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp emulator/target/classes:emulator/target/test-classes:$(cat emulator/target/cp.txt) \
- *     io.modemflash.emulator.bench.BootThroughputBench 256 3
+ *     io.modemflash.emulator.bench.BootThroughputBench 256 3 [in-process|usbredir]
  * </pre>
  */
 public final class BootThroughputBench {
+    private static boolean usbredir;
+
     private BootThroughputBench() {
+    }
+
+    /** The host end of the download link, over the chosen face. */
+    private static Link downloadLink(EmulatedModem modem, Path storage) throws Exception {
+        if (usbredir) {
+            return io.modemflash.emulator.usbredir.UsbRedirTestHost.downloadLink(modem,
+                    storage.resolveSibling(storage.getFileName() + ".sock"));
+        }
+        modem.boot().enterDownloadMode();
+        return modem.awaitDownloadMode(Duration.ofSeconds(10));
     }
 
     public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        usbredir = args.length > 2 && args[2].equals("usbredir");
         Path tmp = Files.createTempDirectory("boot-bench-");
         try {
             Path edl = SamplePackages.edl(tmp);
@@ -62,8 +77,7 @@ public final class BootThroughputBench {
         long sectors = (long) mib * 256;
         BlockStorage.Geometry g = new BlockStorage.Geometry("ufs", 4096, List.of(sectors + 256));
         try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, storage, g)) {
-            modem.boot().enterDownloadMode();
-            Link link = modem.awaitDownloadMode(Duration.ofSeconds(10));
+            Link link = downloadLink(modem, storage);
             SaharaSession s = new SaharaSession(link);
             s.awaitHello();
             s.uploadProgrammer(SaharaImage.open(edl.resolve(SamplePackages.EDL_PROGRAMMER)), Progress.NONE);
@@ -84,8 +98,7 @@ public final class BootThroughputBench {
         Path cwe = Files.write(storage.resolveSibling(storage.getFileName() + ".cwe"),
                 CweBuilder.build(CweBuilder.leaf("SPKG", "9X30", "SWI9X30C_02.38.00.00", payload)));
         try (EmulatedModem modem = EmulatedModem.start(Profiles.MC7455, FaultPlan.NONE, storage)) {
-            modem.boot().enterDownloadMode();
-            Link link = modem.awaitDownloadMode(Duration.ofSeconds(10));
+            Link link = downloadLink(modem, storage);
             SierraQdlSession q = new SierraQdlSession(link);
             q.begin();
             long t0 = System.nanoTime();
@@ -99,7 +112,8 @@ public final class BootThroughputBench {
 
     private static void report(String what, long bytes, long t0) {
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%-18s %6d MiB in %6.2f s: %7.1f MB/s%n", what, bytes >> 20, s, bytes / s / 1e6);
+        System.out.printf("%-18s %-10s %6d MiB in %6.2f s: %7.1f MB/s%n", what, usbredir ? "usbredir" : "in-process",
+                bytes >> 20, s, bytes / s / 1e6);
     }
 
     /** Cheap non-constant data, so the sparse LUN file really gets written. */

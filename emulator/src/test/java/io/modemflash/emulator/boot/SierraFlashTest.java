@@ -6,6 +6,7 @@ import io.modemflash.emulator.FaultPlan;
 import io.modemflash.emulator.Profiles;
 import io.modemflash.qdl.Progress;
 import io.modemflash.qdl.firehose.FirehoseSession;
+import io.modemflash.qdl.firehose.FirehoseXml;
 import io.modemflash.qdl.firehose.StorageInfo;
 import io.modemflash.qdl.hdlc.QdlImage;
 import io.modemflash.qdl.hdlc.SierraQdlSession;
@@ -146,5 +147,59 @@ public class SierraFlashTest {
             assertEquals(before, BootHost.revision(modem));
             assertTrue(modem.boot().images().images().isEmpty());
         }
+    }
+
+    /** libqmi's qmi-firmware-update configures real EM7565s with MemoryName="eMMC"; they NAK only the payload. */
+    @Test
+    void theSierraProgrammerTakesAnyMemoryNameAndNaksOnlyThePayload() throws Exception {
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565)) {
+            modem.boot().enterDownloadMode();
+            Link link = modem.awaitDownloadMode(WAIT);
+            SaharaSession s = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
+            s.awaitHello();
+            s.sierraSwitchToFirehose();
+            FirehoseSession fh = new FirehoseSession(link, FirehoseSession.Options.DEFAULTS, s.takeBuffered());
+            assertEquals(8192, fh.configure("emmc", false).maxPayloadToTarget());
+        }
+    }
+
+    /**
+     * What qmi-firmware-update does on a real EM7565: one configure, NAKed for the payload, and
+     * on with the size the NAK named, no second configure: the programmer is initialised.
+     */
+    @Test
+    void afterTheFirstConfigureNakTheSierraProgrammerIsInitialisedAtItsOwnPayload(@TempDir Path storage)
+            throws Exception {
+        Path cwe = em7565.resolve(EM7565_CWE);
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, storage)) {
+            modem.boot().enterDownloadMode();
+            Link link = modem.awaitDownloadMode(WAIT);
+            SaharaSession s = new SaharaSession(link, SaharaSession.Options.SIERRA_9X50);
+            s.awaitHello();
+            s.sierraSwitchToFirehose();
+            link.setZeroLengthPackets(true);
+            byte[] in = new byte[65536];
+            link.write(FirehoseXml.command("configure", java.util.Map.of("MemoryName", "eMMC",
+                    "MaxPayloadSizeToTargetInBytes", "1048576", "ZlpAwareHost", "0")));
+            assertTrue(readUntil(link, in, "<response").contains("value=\"NAK\""));
+            link.write(FirehoseXml.command("getStorageInfo", java.util.Map.of("physical_partition_number", "0")));
+            assertTrue(readUntil(link, in, "<response").contains("value=\"ACK\""), "storage is initialised");
+            FirehoseSession fh = new FirehoseSession(link, FirehoseSession.Options.DEFAULTS, new byte[0]);
+            try (InputStream data = Files.newInputStream(cwe)) {
+                fh.programCwe(data, Files.size(cwe), "spkg.cwe", new StorageInfo(java.util.Map.of()),
+                        Progress.NONE);
+            }
+            assertArrayEquals(Files.readAllBytes(cwe), Files.readAllBytes(modem.boot().images().images().get(0)));
+        }
+    }
+
+    private static String readUntil(Link link, byte[] buf, String marker) throws Exception {
+        StringBuilder got = new StringBuilder();
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!got.toString().contains(marker) && System.nanoTime() < end) {
+            int n = link.read(buf, 0, buf.length, 500);
+            got.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return got.toString();
     }
 }

@@ -65,10 +65,17 @@ class TtyEchoTest {
     /** What n_tty does to the first {@code limit} bytes the device sends: echoes them back in caret notation. */
     static final class EchoingTty extends ForwardingLink {
         private int left;
+        private final boolean perCharacter;
 
         EchoingTty(Link inner, int limit) {
+            this(inner, limit, false);
+        }
+
+        /** perCharacter: each echoed byte its own write, as usb_wwan sends n_tty's echo over USB. */
+        EchoingTty(Link inner, int limit, boolean perCharacter) {
             super(inner);
             this.left = limit;
+            this.perCharacter = perCharacter;
         }
 
         @Override
@@ -81,7 +88,13 @@ class TtyEchoTest {
                 }
                 byte[] e = java.util.Arrays.copyOf(echo.toByteArray(), Math.min(left, echo.size()));
                 left -= e.length;
-                super.write(e, 0, e.length);
+                if (perCharacter) {
+                    for (int i = 0; i < e.length; i++) {
+                        super.write(e, i, 1);
+                    }
+                } else {
+                    super.write(e, 0, e.length);
+                }
             }
             return n;
         }
@@ -157,6 +170,22 @@ class TtyEchoTest {
             SierraFlashTest.flashQdl(new EchoingTty(modem.awaitDownloadMode(WAIT), 12), spk);
             assertTrue(modem.awaitApplicationMode(WAIT));
             assertArrayEquals(Files.readAllBytes(spk), Files.readAllBytes(modem.boot().images().images().get(0)));
+        }
+    }
+
+    /** Over USB each echoed character is a transfer of its own: one byte alone must not pass for a poke. */
+    @Test
+    void anEchoArrivingOneCharacterPerTransferIsRecognised(@TempDir Path flash) throws Exception {
+        String err = stderrOf(() -> {
+            try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, flash)) {
+                modem.boot().enterDownloadMode(); // the in-process USB model: one transfer per write
+                EdlFlashTest.flash(new EchoingTty(modem.awaitDownloadMode(WAIT), 12, true), edl);
+                assertTrue(modem.awaitApplicationMode(WAIT));
+            }
+        });
+        assertTrue(err.contains("the host echoed the device's own output back (5e 41"), err);
+        for (var x : ExpectedStorage.forSample(edl).entrySet()) {
+            assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")));
         }
     }
 }

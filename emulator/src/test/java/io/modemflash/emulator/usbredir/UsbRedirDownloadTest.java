@@ -105,6 +105,14 @@ class UsbRedirDownloadTest {
         }
     }
 
+    /** Every LUN equals what the sample flat build should leave, byte for byte. */
+    static void assertFlashedLikeTheSample(Path flash, Path samplePackage) throws Exception {
+        for (var x : ExpectedStorage.forSample(samplePackage).entrySet()) {
+            assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")),
+                    "LUN " + x.getKey());
+        }
+    }
+
     /** The download personality after the application device left: one interface ff/ff/ff. */
     static UsbRedirTestHost.Enumerated reenumerated(UsbRedirTestHost host, int vid, int pid) throws Exception {
         host.awaitDisconnect();
@@ -181,10 +189,7 @@ class UsbRedirDownloadTest {
                 assertTrue(modem.awaitApplicationMode(WAIT));
                 assertEquals(EDL_FIRMWARE, new Qmi(host, 2, 0x85).revision());
             }
-            for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-                assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")),
-                        "LUN " + x.getKey());
-            }
+            assertFlashedLikeTheSample(flash, edl);
         }
     }
 
@@ -207,9 +212,7 @@ class UsbRedirDownloadTest {
                 reenumerated(host, 0x05c6, 0x90db);
                 assertTrue(modem.awaitApplicationMode(WAIT));
             }
-            for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-                assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")));
-            }
+            assertFlashedLikeTheSample(flash, edl);
         }
     }
 
@@ -225,6 +228,58 @@ class UsbRedirDownloadTest {
                 var sahara = new io.modemflash.qdl.sahara.SaharaSession(host.link(0x81, 0x01));
                 assertEquals(io.modemflash.qdl.sahara.SaharaPacket.MODE_MEMORY_DEBUG, sahara.awaitHello().mode());
             }
+        }
+    }
+
+    /**
+     * Debian's qdl (2022) writes every transfer in 512-byte pieces, each its own USBDEVFS_BULK,
+     * a ZLP after a write that is a whole number of packets, and its XML ends with a newline
+     * after {@code </data>}: that newline is the end of the command's transfer, not the first
+     * byte of the raw data (before, the device counted it as data and took the next command's
+     * last byte for "1 bytes that are not XML", as the bench saw with the real qdl).
+     */
+    @Test
+    void aHostWritingInPacketSizedTransfersFlashesTheSame(@TempDir Path dir) throws Exception {
+        Path flash = dir.resolve("flash");
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EDL, FaultPlan.NONE, flash)) {
+            modem.publishUsbRedir(new UsbRedirAddress(true, dir.resolve("s")), WAIT);
+            try (UsbRedirTestHost host = UsbRedirTestHost.connect(dir.resolve("s"))) {
+                host.enumerate();
+                modem.boot().enterDownloadMode();
+                reenumerated(host, 0x05c6, 0x9008);
+                Link link = new io.modemflash.qdl.link.ForwardingLink(host.link(0x81, 0x01)) {
+                    @Override
+                    public void write(byte[] data, int off, int len) throws java.io.IOException {
+                        if (len > 5 && new String(data, off, 5, java.nio.charset.StandardCharsets.US_ASCII)
+                                .equals("<?xml")) {
+                            // libxml2's xmlDocDumpMemory ends the document with a newline
+                            byte[] doc = java.util.Arrays.copyOfRange(data, off, off + len + 1);
+                            doc[len] = '\n';
+                            data = doc;
+                            off = 0;
+                            len = doc.length;
+                        }
+                        boolean zlp = inner.zeroLengthPackets();
+                        inner.setZeroLengthPackets(false);
+                        for (int at = 0; at < len; at += 512) {
+                            inner.write(data, off + at, Math.min(512, len - at));
+                        }
+                        inner.setZeroLengthPackets(zlp);
+                        if (len % 512 == 0) {
+                            try {
+                                host.bulkOut(0x01, new byte[0]);
+                            } catch (java.io.IOException e) {
+                                throw e;
+                            } catch (Exception e) {
+                                throw new java.io.IOException(e);
+                            }
+                        }
+                    }
+                };
+                EdlFlashTest.flash(link, edl);
+                reenumerated(host, 0x05c6, 0x90db);
+            }
+            assertFlashedLikeTheSample(flash, edl);
         }
     }
 }

@@ -11,7 +11,6 @@ import io.modemflash.emulator.usbredir.UsbRedirDownloadTest.Qmi;
 import io.modemflash.emulator.usbredir.UsbRedirMessage.BulkPacket;
 import io.modemflash.qdl.hdlc.Hdlc;
 import io.modemflash.qmi.Hex;
-import io.modemflash.vectors.samples.ExpectedStorage;
 import io.modemflash.vectors.samples.SamplePackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,9 +127,7 @@ class UsbRedirHostBehaviourTest {
             reenumerated(host, 0x05c6, 0x90db);
             assertTrue(modem.awaitApplicationMode(WAIT));
         }
-        for (var x : ExpectedStorage.forSample(edl).entrySet()) {
-            assertArrayEquals(x.getValue(), Files.readAllBytes(flash.resolve("lun" + x.getKey() + ".img")));
-        }
+        UsbRedirDownloadTest.assertFlashedLikeTheSample(flash, edl);
     }
 
     @Test
@@ -165,6 +162,86 @@ class UsbRedirHostBehaviourTest {
             assertEquals(0x9071, host.enumerate().productId());
             assertEquals(0, modem.qmi().totalAllocatedClientIds(), "power lost: client ids gone");
             assertTrue(new Qmi(host, 8, 0x87).revision().startsWith("SWI9X30C"));
+        }
+    }
+
+    /** Reads device output until a Firehose response; returns all that came. */
+    private static String response(io.modemflash.qdl.link.Link link) throws Exception {
+        StringBuilder got = new StringBuilder();
+        byte[] buf = new byte[4096];
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!got.toString().contains("<response") && System.nanoTime() < end) {
+            int n = link.read(buf, 0, buf.length, 500);
+            got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+        return got.toString();
+    }
+
+    /** A command qmi-firmware-update's way: retried while NAKed, as it does after its end-of-image block. */
+    private static String command(io.modemflash.qdl.link.Link link, String tag, java.util.Map<String, String> attrs)
+            throws Exception {
+        String r = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            link.write(io.modemflash.qdl.firehose.FirehoseXml.command(tag, attrs));
+            r = response(link);
+            if (r.contains("value=\"ACK\"")) {
+                return r;
+            }
+        }
+        return r;
+    }
+
+    /**
+     * libqmi 1.32's qmi-firmware-update on an EM7565 (from its source and a bench run): one
+     * configure with MemoryName eMMC, NAKed for the payload and not repeated; each image as
+     * 8192-byte blocks of full packets without a ZLP, the last block rounded to a sector, then
+     * 512 zeros "to notify the end of the transmission" that a real modem takes together with
+     * the next command and NAKs, so that command is sent again.
+     */
+    @Test
+    void qmiFirmwareUpdatesWayOfFlashingAnEm7565Works(@TempDir Path dir) throws Exception {
+        Path em = SamplePackages.em7565(samples);
+        List<Path> images = List.of(em.resolve(EM7565_CWE), em.resolve(EM7565_NVU));
+        try (EmulatedModem modem = EmulatedModem.start(Profiles.EM7565, FaultPlan.NONE, dir.resolve("flash"));
+             UsbRedirTestHost host = attach(modem, dir)) {
+            host.enumerate();
+            modem.boot().enterDownloadMode();
+            reenumerated(host, 0x1199, 0x9090);
+            io.modemflash.qdl.link.Link link = host.link(0x81, 0x01); // no ZLPs: a tty
+            Thread.sleep(2000); // "waiting time for device to boot properly"
+            var sahara = new io.modemflash.qdl.sahara.SaharaSession(link,
+                    io.modemflash.qdl.sahara.SaharaSession.Options.SIERRA_9X50);
+            sahara.awaitHello();
+            sahara.sierraSwitchToFirehose();
+            link.write(io.modemflash.qdl.firehose.FirehoseXml.command("NOP", java.util.Map.of("value", "ping")));
+            assertTrue(response(link).contains("ACK"));
+            link.write(io.modemflash.qdl.firehose.FirehoseXml.command("configure", java.util.Map.of("MemoryName", "eMMC",
+                    "MaxPayloadSizeToTargetInBytes", "1048576", "ZlpAwareHost", "0")));
+            assertTrue(response(link).contains("MaxPayloadSizeToTargetInBytes=\"8192\""));
+            assertTrue(command(link, "getStorageInfo", java.util.Map.of("physical_partition_number", "0"))
+                    .contains("ACK"));
+            for (Path image : images) {
+                byte[] data = Files.readAllBytes(image);
+                int sectors = (data.length + 4095) / 4096;
+                String r = command(link, "program", java.util.Map.of("PAGES_PER_BLOCK", "64",
+                        "SECTOR_SIZE_IN_BYTES", "4096", "filename", "spkg.cwe", "num_partition_sectors",
+                        Integer.toString(sectors), "physical_partition_number", "0", "start_sector", "-1"));
+                assertTrue(r.contains("rawmode=\"true\""), r);
+                byte[] padded = java.util.Arrays.copyOf(data, sectors * 4096);
+                for (int at = 0; at < padded.length; at += 8192) {
+                    link.write(padded, at, Math.min(8192, padded.length - at));
+                }
+                link.write(new byte[512]); // the end-of-transfer block
+                assertTrue(response(link).contains("rawmode=\"false\""));
+            }
+            assertTrue(command(link, "power", java.util.Map.of("value", "reset")).contains("ACK"));
+            reenumerated(host, 0x1199, 0x9091);
+            assertTrue(modem.awaitApplicationMode(WAIT));
+            List<Path> stored = modem.boot().images().images();
+            assertEquals(2, stored.size());
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(Files.readAllBytes(images.get(i)), Files.readAllBytes(stored.get(i)));
+            }
         }
     }
 }

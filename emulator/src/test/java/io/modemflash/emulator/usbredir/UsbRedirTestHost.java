@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * talking QMI. {@link #link} gives a qdl {@link Link} over the bulk endpoints, so the host's
  * real download sessions run against the emulated device.
  */
-final class UsbRedirTestHost implements AutoCloseable {
+public final class UsbRedirTestHost implements AutoCloseable {
     /** What QEMU 7.2's usb-redir announces. */
     static final int QEMU_CAPS = UsbRedir.bit(UsbRedir.CAP_CONNECT_DEVICE_VERSION) | UsbRedir.bit(UsbRedir.CAP_FILTER)
             | UsbRedir.bit(UsbRedir.CAP_EP_INFO_MAX_PACKET_SIZE) | UsbRedir.bit(UsbRedir.CAP_64BITS_IDS)
@@ -104,6 +104,28 @@ final class UsbRedirTestHost implements AutoCloseable {
 
     UsbRedirCodec codec() {
         return codec;
+    }
+
+    /**
+     * For benchmarks: publishes the modem on a listening socket, connects, enumerates it, sends it
+     * into download mode, enumerates the download personality and returns a qdl Link on its bulk
+     * endpoints (closing the link closes the connection).
+     */
+    public static Link downloadLink(io.modemflash.emulator.EmulatedModem modem, Path socket) throws Exception {
+        modem.publishUsbRedir(new UsbRedirAddress(true, socket), WAIT);
+        UsbRedirTestHost host = connect(socket);
+        host.enumerate();
+        modem.boot().enterDownloadMode();
+        host.awaitDisconnect();
+        host.enumerate();
+        Link link = host.link(0x81, 0x01);
+        return new io.modemflash.qdl.link.ForwardingLink(link) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                host.close();
+            }
+        };
     }
 
     // ------------------------------------------------------------------ wire

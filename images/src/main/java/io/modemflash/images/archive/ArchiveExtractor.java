@@ -3,14 +3,13 @@ package io.modemflash.images.archive;
 import io.modemflash.images.BadPackageException;
 import io.modemflash.images.BadPackageException.Reason;
 import io.modemflash.images.Limits;
-import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.MemoryLimitException;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import java.io.BufferedInputStream;
@@ -18,27 +17,47 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Extracts zip, tar, tar.gz, tar.xz and 7z packages into a private directory, streaming
  * each entry to disk. Refuses entries that would land outside the directory, links that
- * point out, and anything beyond the {@link Limits}. Links that stay inside are not
- * created (nothing in a firmware package needs them) and are reported by the caller.
+ * point out, special files (devices, fifos, sockets), and anything beyond the {@link Limits}:
+ * memory stays bounded whatever the archive claims (tar long-name and PAX headers, the zip
+ * central directory, xz/7z dictionaries). Every format's own integrity check is enforced: the
+ * CRC-32 of each zip and 7z member, the gzip trailer's CRC-32 and length, xz's block checks
+ * and index. Links that stay inside are not created (nothing in a firmware package needs
+ * them) and are reported by the caller.
  */
 public final class ArchiveExtractor {
     private static final int BUFFER = 1 << 16;
+    /** Central directory bytes a zip may have: 10 000 entries with long names still fit many times. */
+    static final long MAX_ZIP_DIRECTORY = 16L << 20;
 
     public enum Format { ZIP, TAR, TAR_GZ, TAR_XZ, SEVEN_Z }
+
+    /** What extraction produced: links skipped, and each file's CRC-32 as the archive vouched for it. */
+    public record Result(int skippedLinks, Map<Path, Long> crcs) {
+    }
 
     private final Path root;
     private final Limits limits;
     private final String archiveName;
+    private final Map<Path, Long> crcs = new HashMap<>();
     private long total;
     private int entries;
     private int skippedLinks;
@@ -82,31 +101,67 @@ public final class ArchiveExtractor {
     }
 
     /**
-     * Extracts {@code archive} into {@code root} (an empty private directory).
-     * Returns how many link entries were skipped.
+     * Extracts {@code archive} into {@code root} (an empty private directory). Every refusal
+     * is a {@link BadPackageException} naming the archive or the member.
      */
-    public static int extract(Path archive, Format format, Path root, Limits limits) throws IOException {
+    public static Result extract(Path archive, Format format, Path root, Limits limits) throws IOException {
         ArchiveExtractor x = new ArchiveExtractor(root, limits, archive.getFileName().toString());
         try {
             switch (format) {
                 case ZIP -> x.zip(archive);
-                case TAR -> x.tar(Files.newInputStream(archive));
-                case TAR_GZ -> x.tar(new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive)), true));
-                case TAR_XZ -> x.tar(new XZCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive))));
+                case TAR -> x.tar(Files.newInputStream(archive), null);
+                // the JDK's gzip reader skips header names and comments without buffering them
+                // and checks every member's CRC-32 and length
+                case TAR_GZ -> x.tar(new GZIPInputStream(Files.newInputStream(archive), BUFFER), "gzip");
+                case TAR_XZ -> x.tar(XZCompressorInputStream.builder().setInputStream(
+                        new BufferedInputStream(Files.newInputStream(archive), BUFFER))
+                        .setMemoryLimitKiB(limits.maxDecoderKiB()).setDecompressConcatenated(true).get(), "xz");
                 case SEVEN_Z -> x.sevenZ(archive);
                 default -> throw new IllegalStateException();
             }
         } catch (BadPackageException e) {
             throw e;
-        } catch (EOFException e) {
-            throw new BadPackageException(Reason.TRUNCATED, x.archiveName, "archive is truncated (ends in the middle of "
-                    + "an entry)", e);
+        } catch (MemoryLimitException e) {
+            throw x.bomb(e);
         } catch (IOException | RuntimeException e) {
-            // commons-compress reports damage as IOException or, for some formats, runtime exceptions
-            throw new BadPackageException(Reason.TRUNCATED, x.archiveName, "archive is truncated or corrupt: "
-                    + oneLine(e), e);
+            throw x.classify(e, format);
         }
-        return x.skippedLinks;
+        return new Result(x.skippedLinks, Map.copyOf(x.crcs));
+    }
+
+    /**
+     * What a library's exception means. Libraries wrap what our own checks throw (ZipFile wraps
+     * the central directory bound): the innermost of ours wins. A gzip or xz check that fails is
+     * named as such; the rest is damage.
+     */
+    private BadPackageException classify(Exception e, Format format) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BadPackageException b) {
+                return b;
+            }
+            if (c instanceof MemoryLimitException m) {
+                return bomb(m);
+            }
+        }
+        String m = oneLine(e);
+        String lower = m.toLowerCase(Locale.ROOT);
+        if ((format == Format.TAR_GZ || format == Format.TAR_XZ)
+                && (lower.contains("crc") || lower.contains("trailer") || lower.contains("integrity check"))) {
+            return new BadPackageException(Reason.CRC_MISMATCH, archiveName, "the " + (format == Format.TAR_GZ ? "gzip"
+                    : "xz") + " integrity check failed (" + m + "): the archive is corrupt", e);
+        }
+        if (e instanceof EOFException) {
+            return new BadPackageException(Reason.TRUNCATED, archiveName, "archive is truncated (ends in the middle of "
+                    + "an entry)", e);
+        }
+        // commons-compress reports damage as IOException or, for some formats, runtime exceptions
+        return new BadPackageException(Reason.TRUNCATED, archiveName, "archive is truncated or corrupt: " + m, e);
+    }
+
+    private BadPackageException bomb(MemoryLimitException e) {
+        return new BadPackageException(Reason.TOO_LARGE, archiveName, "decompressing needs " + e.getMemoryNeededInKb()
+                + " KiB (limit " + limits.maxDecoderKiB() + " KiB): its dictionary is larger than any firmware "
+                + "package needs (decompression bomb?)", e);
     }
 
     private static String oneLine(Throwable e) {
@@ -118,7 +173,11 @@ public final class ArchiveExtractor {
     }
 
     private void zip(Path archive) throws IOException {
-        try (ZipFile zf = ZipFile.builder().setPath(archive).get()) {
+        BudgetChannel ch = new BudgetChannel(FileChannel.open(archive, StandardOpenOption.READ), archiveName);
+        ch.limit(MAX_ZIP_DIRECTORY + 128 * 1024); // the directory plus the end-record search
+        ZipFile.Builder b = ZipFile.builder().setSeekableByteChannel(ch);
+        try (ZipFile zf = b.get()) {
+            ch.unlimited();
             Enumeration<ZipArchiveEntry> en = zf.getEntriesInPhysicalOrder();
             while (en.hasMoreElements()) {
                 ZipArchiveEntry e = en.nextElement();
@@ -131,19 +190,28 @@ public final class ArchiveExtractor {
                     link(e.getName(), target);
                     continue;
                 }
+                refuseSpecial(e.getName(), e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? e.getUnixMode() : 0);
                 if (e.isDirectory()) {
-                    Files.createDirectories(SafePaths.entry(root, e.getName(), where(e.getName())));
+                    directory(e.getName());
                     continue;
                 }
+                if (e.getSize() > limits.maxEntryBytes()) {
+                    throw tooLarge(e.getName());
+                }
+                // zip checks nothing itself: the CRC-32 of every member is compared here
                 try (InputStream in = zf.getInputStream(e)) {
-                    write(e.getName(), in);
+                    write(e.getName(), in, e.getCrc(), "the zip");
                 }
             }
+        } catch (IOException e) {
+            ch.close();
+            throw e;
         }
     }
 
-    private void tar(InputStream raw) throws IOException {
-        try (TarArchiveInputStream tin = new TarArchiveInputStream(new BufferedInputStream(raw, BUFFER))) {
+    private void tar(InputStream decompressed, String compression) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(decompressed, BUFFER);
+        try (TarArchiveInputStream tin = new BoundedTarInputStream(buffered, limits.maxHeaderBytes(), archiveName)) {
             TarArchiveEntry e;
             while ((e = tin.getNextEntry()) != null) {
                 count(e.getName());
@@ -151,45 +219,94 @@ public final class ArchiveExtractor {
                     link(e.getName(), e.getLinkName(), e.isLink());
                     continue;
                 }
+                if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                    throw new BadPackageException(Reason.UNSAFE_PATH, where(e.getName()), (e.isFIFO() ? "fifo"
+                            : e.isCharacterDevice() ? "character device" : "block device")
+                            + " entry refused: a firmware package holds only files and folders");
+                }
                 if (e.isDirectory()) {
-                    Files.createDirectories(SafePaths.entry(root, e.getName(), where(e.getName())));
+                    directory(e.getName());
                     continue;
                 }
                 if (!e.isFile()) {
                     throw new BadPackageException(Reason.UNSAFE_PATH, where(e.getName()),
-                            "special file (device, fifo) refused");
+                            "special tar entry (type '" + (char) e.getLinkFlag() + "') refused");
                 }
                 if (e.getSize() > limits.maxEntryBytes()) {
                     throw tooLarge(e.getName());
                 }
-                write(e.getName(), tin);
-                if (Files.size(SafePaths.entry(root, e.getName(), where(e.getName()))) != e.getRealSize()) {
+                long written = write(e.getName(), tin, -1, null);
+                if (written != e.getRealSize()) {
                     throw new BadPackageException(Reason.TRUNCATED, where(e.getName()), "entry is cut short");
                 }
+            }
+            if (compression != null) {
+                drain(buffered, compression);
             }
         }
     }
 
+    /**
+     * Reads the compressed stream to its end after the tar's end: the gzip trailer (CRC-32 and
+     * length) and the xz index and stream checks are verified only there.
+     */
+    private void drain(InputStream in, String compression) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                if ((total += n) > limits.maxTotalBytes()) {
+                    throw new BadPackageException(Reason.TOO_LARGE, archiveName, "expands to more than "
+                            + limits.maxTotalBytes() + " bytes (limit; archive bomb?)");
+                }
+            }
+        } catch (BadPackageException | MemoryLimitException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new BadPackageException(Reason.CRC_MISMATCH, archiveName, "the " + compression + " integrity check "
+                    + "failed (" + oneLine(e) + "): the archive is corrupt", e);
+        }
+    }
+
     private void sevenZ(Path archive) throws IOException {
-        try (SevenZFile sz = SevenZFile.builder().setPath(archive).get()) {
+        try (SevenZFile sz = SevenZFile.builder().setPath(archive).setMaxMemoryLimitKiB(limits.maxDecoderKiB()).get()) {
             SevenZArchiveEntry e;
             while ((e = sz.getNextEntry()) != null) {
                 count(e.getName());
                 if (isSevenZLink(e)) {
                     throw new BadPackageException(Reason.LINK_OUTSIDE, where(e.getName()), "links in 7z packages are refused");
                 }
+                refuseSpecial(e.getName(), e.getHasWindowsAttributes() && (e.getWindowsAttributes() & 0x8000) != 0
+                        ? e.getWindowsAttributes() >>> 16 : 0);
                 if (e.isDirectory()) {
-                    Files.createDirectories(SafePaths.entry(root, e.getName(), where(e.getName())));
+                    directory(e.getName());
                     continue;
                 }
                 if (!e.hasStream()) {
-                    write(e.getName(), InputStream.nullInputStream());
+                    write(e.getName(), InputStream.nullInputStream(), -1, null);
                     continue;
                 }
+                if (e.getSize() > limits.maxEntryBytes()) {
+                    throw tooLarge(e.getName());
+                }
                 try (InputStream in = sz.getInputStream(e)) {
-                    write(e.getName(), in);
+                    write(e.getName(), in, e.getHasCrc() ? e.getCrcValue() : -1, "the 7z");
                 }
             }
+        }
+    }
+
+    /** Unix file types other than regular files, folders and links have no place in a package. */
+    private void refuseSpecial(String name, int unixMode) throws BadPackageException {
+        String kind = switch (unixMode & 0170000) {
+            case 0010000 -> "fifo";
+            case 0020000 -> "character device";
+            case 0060000 -> "block device";
+            case 0140000 -> "socket";
+            default -> null;
+        };
+        if (kind != null) {
+            throw new BadPackageException(Reason.UNSAFE_PATH, where(name), kind
+                    + " entry refused: a firmware package holds only files and folders");
         }
     }
 
@@ -230,19 +347,56 @@ public final class ArchiveExtractor {
         skippedLinks++;
     }
 
-    private void write(String name, InputStream in) throws IOException {
+    private void directory(String name) throws IOException {
+        Path dir = SafePaths.entry(root, name, where(name));
+        onDisk(name, dir, () -> Files.createDirectories(dir));
+    }
+
+    /**
+     * Streams one member to its file, computing its CRC-32; when the archive records one
+     * ({@code expectedCrc} >= 0) they must agree. Returns the bytes written.
+     */
+    private long write(String name, InputStream in, long expectedCrc, String crcOwner) throws IOException {
         Path out = SafePaths.entry(root, name, where(name));
         if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
+            onDisk(name, out.getParent(), () -> Files.createDirectories(out.getParent()));
         }
-        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new BadPackageException(Reason.UNSAFE_PATH, where(name), "entry appears twice in the archive");
         }
         byte[] buf = new byte[BUFFER];
+        CRC32 crc = new CRC32();
         long written = 0;
-        try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
+        OutputStream os = onDisk(name, out, () -> Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE));
+        try (os) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (BadPackageException | MemoryLimitException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    // the library's own check (7z CRC, gzip trailer, xz block check) or damaged data: name the member
+                    if (expectedCrc >= 0 && crc.getValue() != expectedCrc) {
+                        throw crcMismatch(name, crc.getValue(), expectedCrc, crcOwner, e);
+                    }
+                    BadPackageException ours = classify(e, Format.TAR);
+                    if (ours.where() != null && !ours.where().equals(archiveName)) {
+                        throw ours;
+                    }
+                    String m = oneLine(e);
+                    String lower = m.toLowerCase(Locale.ROOT);
+                    boolean check = lower.contains("crc") || lower.contains("checksum") || lower.contains("trailer")
+                            || lower.contains("integrity check");
+                    throw new BadPackageException(check ? Reason.CRC_MISMATCH : Reason.TRUNCATED, where(name),
+                            (check ? "integrity check failed in this member: " : "corrupt or cut data in this member: ")
+                            + m, e);
+                }
+                if (n <= 0) {
+                    break;
+                }
+                crc.update(buf, 0, n);
                 written += n;
                 total += n;
                 if (written > limits.maxEntryBytes()) {
@@ -252,8 +406,55 @@ public final class ArchiveExtractor {
                     throw new BadPackageException(Reason.TOO_LARGE, archiveName, "expands to more than "
                             + limits.maxTotalBytes() + " bytes (limit; archive bomb?)");
                 }
-                os.write(buf, 0, n);
+                final int len = n;
+                onDisk(name, out, () -> {
+                    os.write(buf, 0, len);
+                    return null;
+                });
             }
+        }
+        if (expectedCrc >= 0 && crc.getValue() != expectedCrc) {
+            throw crcMismatch(name, crc.getValue(), expectedCrc, crcOwner, null);
+        }
+        crcs.put(out, crc.getValue());
+        return written;
+    }
+
+    private BadPackageException crcMismatch(String name, long actual, long expected, String owner, Throwable cause) {
+        return new BadPackageException(Reason.CRC_MISMATCH, where(name), String.format("CRC-32 of the extracted bytes "
+                + "is %08X, %s says %08X: the member is corrupt", actual, owner, expected), cause);
+    }
+
+    @FunctionalInterface
+    private interface DiskOp<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * A file-system operation on the private directory. Its failures are the package's
+     * (a file and a folder of the same name, a name too long for the file system) or the
+     * machine's (disk full); either way a specific reason, never "archive is corrupt".
+     */
+    private <T> T onDisk(String name, Path target, DiskOp<T> op) throws IOException {
+        try {
+            return op.run();
+        } catch (FileAlreadyExistsException | NotDirectoryException e) {
+            throw new BadPackageException(Reason.UNSAFE_PATH, where(name), "'" + root.relativize(
+                    Path.of(e.getFile()).toAbsolutePath()) + "' is both a file and a folder in the archive");
+        } catch (FileSystemException e) {
+            String why = e.getReason() == null ? oneLine(e) : e.getReason();
+            if (why.toLowerCase(Locale.ROOT).contains("name too long")) {
+                throw new BadPackageException(Reason.UNSAFE_PATH, where(name), "entry name is too long for this file "
+                        + "system (" + why + ")");
+            }
+            throw new BadPackageException(Reason.CANNOT_EXTRACT, where(name), "cannot write it to the temporary "
+                    + "directory " + root + ": " + why, e);
+        } catch (IOException e) {
+            if (e instanceof BadPackageException) {
+                throw e;
+            }
+            throw new BadPackageException(Reason.CANNOT_EXTRACT, where(name), "cannot write it to the temporary "
+                    + "directory " + root + ": " + oneLine(e) + " (disk full? set TMPDIR to a larger file system)", e);
         }
     }
 

@@ -60,6 +60,48 @@ public record ElfImage(int elfClass, boolean littleEndian, int type, int machine
         return head.length >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
     }
 
+    /** Program headers a primary boot loader reads at most (more: Sahara error 0x0E). */
+    static final int PBL_MAX_PHDRS = 64;
+    /** Where a boot loader looks for the program headers: inside the first 64 KiB (else 0x11). */
+    static final long PBL_MAX_PHOFF = 0x10000;
+    /** Largest segment and offset a boot loader will read (else Sahara 0x1A, invalid data size request). */
+    static final long PBL_MAX_SEGMENT = 64L << 20;
+    static final long PBL_MAX_OFFSET = 1L << 32;
+
+    /**
+     * Refuses a programmer that a Qualcomm primary boot loader would reject during Sahara (after
+     * the device has entered download mode): what it reads must be little-endian ELF with at
+     * most {@value #PBL_MAX_PHDRS} program headers in the first 64 KiB, a hash segment, and
+     * segments that lie inside the file and within its request limits.
+     */
+    public void requireSaharaLoadable(long fileSize, String where) throws BadPackageException {
+        if (!littleEndian) {
+            throw new BadPackageException(Reason.BAD_HEADER, where, "big-endian ELF: boot loaders load only little-endian "
+                    + "programmers");
+        }
+        if (segments.size() > PBL_MAX_PHDRS) {
+            throw new BadPackageException(Reason.UNSUPPORTED, where, segments.size() + " program headers; boot loaders "
+                    + "take at most " + PBL_MAX_PHDRS);
+        }
+        if (phoff < headerSize || phoff > PBL_MAX_PHOFF) {
+            throw new BadPackageException(Reason.BAD_HEADER, where, "program headers at offset " + phoff
+                    + ": boot loaders look for them after the ELF header, within the first 64 KiB");
+        }
+        for (Segment s : segments) {
+            if (Long.compareUnsigned(s.offset(), Math.min(fileSize, PBL_MAX_OFFSET)) > 0
+                    || Long.compareUnsigned(s.filesz(), PBL_MAX_SEGMENT) > 0) {
+                throw new BadPackageException(Reason.OVERRUN, where, String.format("ELF segment %d at offset 0x%x, "
+                        + "%d bytes: outside the file (%d bytes) or beyond what a boot loader reads (Sahara would "
+                        + "fail with 0x1A)", s.index(), s.offset(), s.filesz(), fileSize));
+            }
+        }
+        Segment hash = hashSegment();
+        if (hash == null || hash.filesz() == 0) {
+            throw new BadPackageException(Reason.BAD_HEADER, where, "no hash segment (Qualcomm segment type 2): a boot "
+                    + "loader refuses such a programmer (Sahara 0x23, hash table not found)");
+        }
+    }
+
     /** The hash segment, if any. */
     public Segment hashSegment() {
         return segments.stream().filter(Segment::isHash).findFirst().orElse(null);

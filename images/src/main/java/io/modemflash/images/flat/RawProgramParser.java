@@ -5,10 +5,6 @@ import io.modemflash.images.BadPackageException.Reason;
 import io.modemflash.images.ImageType;
 import io.modemflash.images.PackageImage;
 import io.modemflash.images.archive.SafePaths;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +24,13 @@ import java.util.Map;
 public final class RawProgramParser {
     /** 2^40 sectors: petabytes, more than any modem's storage; keeps byte arithmetic in a long. */
     static final long MAX_SECTORS = 1L << 40;
+    /**
+     * No modem has more flash than this (today's largest have tens of GiB): a program or erase
+     * that reaches past it is refused at inspection, as the device would refuse it mid-update.
+     */
+    public static final long MAX_STORAGE_BYTES = 256L << 30;
+    /** Physical partitions (LUNs) a Qualcomm storage has: UFS LUN 0-7, eMMC user/boot/GP 0-7. */
+    static final int MAX_LUN = 7;
 
     /** Turns a resolved file into the package's image object (scanned once, shared). */
     @FunctionalInterface
@@ -39,10 +42,10 @@ public final class RawProgramParser {
     }
 
     /** Every filename a rawprogram file names (non-empty), for resolution before parsing. */
-    public static List<String> filenames(Document doc) {
+    public static List<String> filenames(SecureXml.Document doc) {
         List<String> out = new ArrayList<>();
-        for (Element e : elements(doc)) {
-            String tag = e.getTagName().toLowerCase(Locale.ROOT);
+        for (XmlElement e : doc.elements()) {
+            String tag = e.tag().toLowerCase(Locale.ROOT);
             if (tag.equals("program")) {
                 String f = attrs(e).getOrDefault("filename", "");
                 if (!f.isBlank()) {
@@ -90,19 +93,19 @@ public final class RawProgramParser {
                 + "', which is not in the package");
     }
 
-    public static List<FlatOp> rawprogram(Document doc, String where, Path root, Path xmlDir, ImageResolver images)
+    public static List<FlatOp> rawprogram(SecureXml.Document doc, String where, Path root, Path xmlDir, ImageResolver images)
             throws IOException {
         return rawprogram(doc, where, root, xmlDir, List.of(), images);
     }
 
     /** As above, image files looked up in {@code include} first. */
-    public static List<FlatOp> rawprogram(Document doc, String where, Path root, Path xmlDir, List<Path> include,
+    public static List<FlatOp> rawprogram(SecureXml.Document doc, String where, Path root, Path xmlDir, List<Path> include,
                                           ImageResolver images) throws IOException {
         List<FlatOp> ops = new ArrayList<>();
         int index = 0;
-        for (Element e : elements(doc)) {
+        for (XmlElement e : doc.elements()) {
             index++;
-            String tag = e.getTagName().toLowerCase(Locale.ROOT);
+            String tag = e.tag().toLowerCase(Locale.ROOT);
             Map<String, String> a = attrs(e);
             String src = where + "#" + index;
             if (tag.equals("program")) {
@@ -111,7 +114,7 @@ public final class RawProgramParser {
                     continue; // partition described but nothing to write
                 }
                 int ss = sectorSize(a, src);
-                int lun = intAttr(a, "physical_partition_number", 0, src);
+                int lun = lun(a, src);
                 long offset = longAttr(a, "file_sector_offset", 0, src);
                 if (offset < 0) {
                     throw new BadPackageException(Reason.XML_INVALID, src, "negative file_sector_offset");
@@ -122,6 +125,18 @@ public final class RawProgramParser {
                 if (sparse && img.type() != ImageType.ANDROID_SPARSE) {
                     throw new BadPackageException(Reason.BAD_HEADER, src, "'" + filename
                             + "' is marked sparse but is not an Android sparse image");
+                }
+                if (sparse) {
+                    // what the download needs to place the chunks itself (FlatOp.Program.forEachSparseRun)
+                    if (start.constant().isEmpty()) {
+                        throw new BadPackageException(Reason.UNSUPPORTED, src, "sparse image '" + filename
+                                + "' at the computed start sector " + start.text() + ": the host places each chunk, "
+                                + "so its start_sector must be a number");
+                    }
+                    if (img.sparse().blockSize() % ss != 0) {
+                        throw new BadPackageException(Reason.UNSUPPORTED, src, "sparse image '" + filename + "' has "
+                                + img.sparse().blockSize() + "-byte blocks, not a multiple of SECTOR_SIZE_IN_BYTES " + ss);
+                    }
                 }
                 long contentBytes = img.type() == ImageType.ANDROID_SPARSE && sparse
                         ? img.sparse().expandedSize() : img.size();
@@ -144,29 +159,31 @@ public final class RawProgramParser {
                     throw new BadPackageException(Reason.XML_INVALID, src, "num_partition_sectors " + num
                             + " is beyond any storage");
                 }
+                withinStorage(start, num, ss, src);
                 ops.add(new FlatOp.Program(lun, ss, start, num, offset, filename, img, sparse,
                         a.get("label"), src, originals(e)));
             } else if (tag.equals("erase")) {
                 int ss = sectorSize(a, src);
-                int lun = intAttr(a, "physical_partition_number", 0, src);
+                int lun = lun(a, src);
                 String startText = a.getOrDefault("start_sector", "0");
                 long num = longAttr(a, "num_partition_sectors", -1, src);
                 if (num > MAX_SECTORS) {
                     throw new BadPackageException(Reason.XML_INVALID, src, "num_partition_sectors " + num
                             + " is beyond any storage");
                 }
+                withinStorage(new SectorExpr(startText), Math.max(0, num), ss, src);
                 ops.add(new FlatOp.Erase(lun, ss, new SectorExpr(startText), num, a.get("label"), src, originals(e)));
             }
         }
         return ops;
     }
 
-    public static List<FlatOp> patches(Document doc, String where) throws IOException {
+    public static List<FlatOp> patches(SecureXml.Document doc, String where) throws IOException {
         List<FlatOp> ops = new ArrayList<>();
         int index = 0;
-        for (Element e : elements(doc)) {
+        for (XmlElement e : doc.elements()) {
             index++;
-            if (!e.getTagName().equalsIgnoreCase("patch")) {
+            if (!e.tag().equalsIgnoreCase("patch")) {
                 continue;
             }
             Map<String, String> a = attrs(e);
@@ -182,7 +199,7 @@ public final class RawProgramParser {
             if (size < 1 || size > 8) {
                 throw new BadPackageException(Reason.XML_INVALID, src, "patch size_in_bytes " + size + " (must be 1-8)");
             }
-            ops.add(new FlatOp.Patch(intAttr(a, "physical_partition_number", 0, src),
+            ops.add(new FlatOp.Patch(lun(a, src),
                     sectorSize(a, src),
                     new SectorExpr(required(a, "start_sector", src)),
                     longAttr(a, "byte_offset", 0, src), size,
@@ -191,45 +208,54 @@ public final class RawProgramParser {
         return ops;
     }
 
+    /**
+     * Storage sectors are 512 (eMMC), 4096 (UFS, NAND) or in between; a programmer's payload
+     * (8 KiB on NAND) must hold whole sectors, so 65536 fails mid-download: refused here.
+     */
     private static int sectorSize(Map<String, String> a, String where) throws BadPackageException {
         int ss = intAttr(a, "sector_size_in_bytes", 512, where);
-        if (ss < 128 || ss > 65536 || Integer.bitCount(ss) != 1) {
-            throw new BadPackageException(Reason.XML_INVALID, where, "SECTOR_SIZE_IN_BYTES " + ss + " is not a sector size");
+        if (ss < 512 || ss > 4096 || Integer.bitCount(ss) != 1) {
+            throw new BadPackageException(Reason.XML_INVALID, where, "SECTOR_SIZE_IN_BYTES " + ss
+                    + " is not a storage sector size (512, 1024, 2048 or 4096)");
         }
         return ss;
+    }
+
+    /** physical_partition_number: a LUN the device has (devices NAK -1 and the like mid-download). */
+    private static int lun(Map<String, String> a, String where) throws BadPackageException {
+        int lun = intAttr(a, "physical_partition_number", 0, where);
+        if (lun < 0 || lun > MAX_LUN) {
+            throw new BadPackageException(Reason.XML_INVALID, where, "physical_partition_number " + lun
+                    + " is not a LUN (0-" + MAX_LUN + ")");
+        }
+        return lun;
+    }
+
+    /** A range that ends past any modem's flash is refused (when its start is a number). */
+    private static void withinStorage(SectorExpr start, long num, int ss, String where) throws BadPackageException {
+        long first = start.constant().orElse(0);
+        if (first < -1) {
+            throw new BadPackageException(Reason.XML_INVALID, where, "start_sector " + start.text() + " is negative");
+        }
+        long end = Math.max(0, first) + num;
+        if (end > MAX_STORAGE_BYTES / ss) {
+            throw new BadPackageException(Reason.OVERRUN, where, "sectors up to " + end + " of " + ss + " bytes reach past "
+                    + (MAX_STORAGE_BYTES >> 30) + " GiB, more than any modem's storage");
+        }
     }
 
     private static long ceilDiv(long a, long b) {
         return a <= 0 ? 0 : (a + b - 1) / b;
     }
 
-    private static List<Element> elements(Document doc) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = doc.getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element el) {
-                out.add(el);
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, String> attrs(Element e) {
+    private static Map<String, String> attrs(XmlElement e) {
         Map<String, String> m = new LinkedHashMap<>();
-        NamedNodeMap nm = e.getAttributes();
-        for (int i = 0; i < nm.getLength(); i++) {
-            Node n = nm.item(i);
-            m.put(n.getNodeName().toLowerCase(Locale.ROOT), n.getNodeValue());
-        }
+        e.attributes().forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
         return m;
     }
 
-    private static Map<String, String> originals(Element e) {
-        Map<String, String> m = new LinkedHashMap<>();
-        NamedNodeMap nm = e.getAttributes();
-        for (int i = 0; i < nm.getLength(); i++) {
-            m.put(nm.item(i).getNodeName(), nm.item(i).getNodeValue());
-        }
-        return m;
+    private static Map<String, String> originals(XmlElement e) {
+        return e.attributes();
     }
 
     private static String required(Map<String, String> a, String key, String where) throws BadPackageException {

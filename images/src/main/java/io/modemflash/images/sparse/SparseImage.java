@@ -241,7 +241,8 @@ public record SparseImage(int blockSize, long totalBlocks, long totalChunks, int
         ByteBuffer bb = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
         while (bb.hasRemaining()) {
             if (ch.read(bb, pos + bb.position()) < 0) {
-                throw new java.io.EOFException("sparse file ends at " + (pos + bb.position()));
+                throw new BadPackageException(Reason.TRUNCATED, null, "sparse file ends at " + (pos + bb.position())
+                        + " (it changed after it was inspected?)");
             }
         }
         bb.flip();

@@ -78,4 +78,52 @@ class SecureXmlTest {
         BadPackageException c = assertThrows(BadPackageException.class, () -> SecureXml.parse(cut, "rawprogram0.xml"));
         assertEquals(Reason.XML_INVALID, c.reason(), c.getMessage());
     }
+
+    /** Issue 14 item 2: an unknown encoding ended in exit 1 "internal error", message "EBCDIC-FOO". */
+    @Test
+    void everyParserFailureIsABadPackageNamingFileAndLine() throws Exception {
+        record Case(String name, byte[] xml, Reason reason, String says) {
+        }
+        byte[] badUtf8 = "<data>\n<program filename=\"x\u00ff\" start_sector=\"0\"/></data>".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.List<Case> cases = java.util.List.of(
+                new Case("encoding", "<?xml version=\"1.0\" encoding=\"EBCDIC-FOO\"?><data/>".getBytes(), Reason.XML_INVALID,
+                        "(line 1): unknown encoding 'EBCDIC-FOO'"),
+                new Case("utf8", badUtf8, Reason.XML_INVALID, "(line 2)"),
+                new Case("malformed", "<data>\n\n<program a=\"1\" a=\"2\"/></data>".getBytes(), Reason.XML_INVALID,
+                        "malformed XML (line 3)"),
+                new Case("entity", "<data><program filename=\"&nope;\"/></data>".getBytes(), Reason.XML_INVALID,
+                        "malformed XML (line 1)"),
+                new Case("depth", ("<data>" + "<a>".repeat(20) + "</a>".repeat(20) + "</data>").getBytes(),
+                        Reason.TOO_LARGE, "XML elements nested deeper than 8 (line 1)"),
+                new Case("attribute", ("<data>\n<program filename=\"" + "x".repeat(5000) + "\"/></data>").getBytes(),
+                        Reason.TOO_LARGE, "attribute filename of <program> is 5000 characters long (limit 4096) (line 2)"),
+                new Case("elements", ("<data>" + "<erase/>".repeat(SecureXml.MAX_ELEMENTS + 1) + "</data>").getBytes(),
+                        Reason.TOO_LARGE, "more than 20000 XML elements"));
+        for (Case c : cases) {
+            Path xml = Files.write(dir.resolve("rawprogram0.xml"), c.xml());
+            BadPackageException e = assertThrows(BadPackageException.class, () -> SecureXml.parse(xml, "rawprogram0.xml"),
+                    c.name());
+            assertEquals(c.reason(), e.reason(), c.name() + ": " + e.getMessage());
+            assertTrue(e.getMessage().startsWith("rawprogram0.xml: "), e.getMessage());
+            assertTrue(e.getMessage().contains(c.says()), c.name() + ": " + e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+    }
+
+    /** Issue 14 item 7: a 15.8 MB rawprogram0.xml took 701 MB as a DOM; the streaming parser keeps only elements. */
+    @Test
+    void aLargeFileIsReadStreaming() throws Exception {
+        StringBuilder sb = new StringBuilder("<data>\n");
+        String pad = "<!-- " + "c".repeat(1000) + " -->\n";
+        while (sb.length() < 15_000_000) {
+            sb.append(pad);
+        }
+        sb.append("<program filename=\"a.img\" start_sector=\"0\"/></data>");
+        Path xml = Files.writeString(dir.resolve("rawprogram0.xml"), sb);
+        SecureXml.Document d = SecureXml.parse(xml, "rawprogram0.xml");
+        assertEquals(1, d.elements().size());
+        assertEquals("a.img", d.elements().get(0).attributes().get("filename"));
+        assertTrue(d.elements().get(0).line() > 14_000, "line " + d.elements().get(0).line());
+    }
 }

@@ -1,6 +1,7 @@
 package io.modemflash.qdl.download;
 
 import io.modemflash.images.FirmwarePackage;
+import io.modemflash.images.ImageReader;
 import io.modemflash.images.ImageType;
 import io.modemflash.images.PackageImage;
 import io.modemflash.images.Protocol;
@@ -173,7 +174,7 @@ public final class Downloader {
                 if (skipped(img.name())) {
                     continue;
                 }
-                QdlImage qi = QdlImage.cwe(img.path());
+                QdlImage qi = QdlImage.cwe(img);
                 write(img.name(), null, qi.payloadLength(), p -> q.writeImage(qi, p));
             }
             if (options.reset()) {
@@ -197,11 +198,11 @@ public final class Downloader {
             for (PackageImage img : pkg.images()) {
                 QdlImage qi;
                 if (img.type() == ImageType.GOBI_AMSS) {
-                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_AMSS, 8); // its last 8 bytes are never sent
+                    qi = QdlImage.mbn(img, QdlMessage.IMAGE_AMSS, 8); // its last 8 bytes are never sent
                 } else if (img.type() == ImageType.GOBI_APPS) {
-                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_APPS, 0);
+                    qi = QdlImage.mbn(img, QdlMessage.IMAGE_APPS, 0);
                 } else if (img.type() == ImageType.GOBI_UQCN) {
-                    qi = QdlImage.mbn(img.path(), QdlMessage.IMAGE_UQCN, 0);
+                    qi = QdlImage.mbn(img, QdlMessage.IMAGE_UQCN, 0);
                 } else {
                     continue;
                 }
@@ -268,7 +269,7 @@ public final class Downloader {
                 int sector = geometry == null ? StorageInfo.DEFAULT_SECTOR_SIZE : geometry.sectorSize();
                 long onLink = (size + sector - 1) / sector * sector;
                 write(img.name(), null, onLink, p -> {
-                    try (InputStream in = img.openStream()) {
+                    try (ImageReader reader = ImageReader.open(img, size); InputStream in = reader.stream(0, size)) {
                         // Sierra's programmer routes the file by its CWE header; the name is fixed
                         fh.programCwe(in, size, "spkg.cwe", geometry, p);
                     }
@@ -316,7 +317,7 @@ public final class Downloader {
                 }
                 refuseProgrammerForAnotherChip(s, prog);
                 stage("sahara", "uploading " + prog.name());
-                try (SaharaImage si = SaharaImage.open(prog.path())) {
+                try (SaharaImage si = SaharaImage.open(prog)) {
                     write(prog.name(), "programmer", prog.size(), p -> s.uploadProgrammer(si, p));
                 }
                 fh = new FirehoseSession(link, options.firehose(), s.takeBuffered());

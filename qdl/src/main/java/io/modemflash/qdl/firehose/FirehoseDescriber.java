@@ -31,7 +31,11 @@ public final class FirehoseDescriber {
             }
             int len = s.lastLength(); // invalid UTF-8 changes length when decoded: count wire bytes
             try {
-                for (FirehoseElement e : FirehoseXml.parse(doc)) {
+                List<FirehoseElement> elements = FirehoseXml.parse(doc);
+                if (elements.isEmpty()) {
+                    out.add(Decoded.bad(offset, len, "a document without elements (no log, no response, no command)"));
+                }
+                for (FirehoseElement e : elements) {
                     Map<String, Object> f = new LinkedHashMap<>(e.attributes());
                     if (e.isResponse() && e.rawMode()) {
                         f.put("meaning", "raw data follows");
@@ -48,6 +52,9 @@ public final class FirehoseDescriber {
             if (!rest.isBlank()) {
                 out.add(Decoded.bad(offset, bytes.length - offset, "incomplete document (no </data>)"));
             }
+        }
+        if (out.isEmpty()) {
+            out.add(Decoded.bad(0, bytes.length, "only white space: no document"));
         }
         return out;
     }

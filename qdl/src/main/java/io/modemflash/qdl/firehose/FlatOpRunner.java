@@ -1,11 +1,12 @@
 package io.modemflash.qdl.firehose;
 
+import io.modemflash.images.ImageReader;
 import io.modemflash.images.flat.FlatOp;
+import io.modemflash.images.sparse.SparseImage;
 import io.modemflash.qdl.Progress;
 import io.modemflash.qdl.link.ChunkPrefetcher;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,28 +50,33 @@ public final class FlatOpRunner {
             long bytes = p.fileBytes();
             long offset = p.fileSectorOffset() * p.sectorSize();
             var region = new FirehoseSession.Region(p.sectorSize(), p.sectorsToWrite(), p.lun(), p.startSector().text());
-            try (FileChannel ch = p.image().openChannel()) {
-                session.program(region, name, extra, chunk -> ChunkPrefetcher.of(ch, offset, bytes, chunk, 0), bytes,
-                        progress);
+            // read through the image's CRC check: a file that is not what inspection accepted fails before its last chunk
+            try (ImageReader in = ImageReader.open(p.image(), offset + bytes)) {
+                session.program(region, name, extra, chunk -> new ChunkPrefetcher(in.stream(offset, bytes), bytes, chunk,
+                        0), bytes, progress);
             }
             return;
         }
         List<FlatOp.SparseRun> runs = new ArrayList<>();
         p.forEachSparseRun(runs::add);
         long total = 0;
+        long lastRawByte = 0;
         for (FlatOp.SparseRun r : runs) {
             total += r.sectors() * p.sectorSize();
+            if (r.chunk().type() == SparseImage.ChunkType.RAW) {
+                lastRawByte = Math.max(lastRawByte, r.chunk().dataOffset() + r.sectors() * p.sectorSize());
+            }
         }
         long grand = total;
         long[] before = {0};
         Progress whole = (n, done, t) -> progress.update(name, before[0] + done, grand);
-        try (FileChannel ch = p.image().openChannel()) {
+        try (ImageReader in = ImageReader.open(p.image(), lastRawByte)) {
             for (FlatOp.SparseRun r : runs) {
                 long len = r.sectors() * p.sectorSize();
                 var region = new FirehoseSession.Region(p.sectorSize(), r.sectors(), p.lun(), Long.toString(r.startSector()));
-                boolean raw = r.chunk().type() == io.modemflash.images.sparse.SparseImage.ChunkType.RAW;
+                boolean raw = r.chunk().type() == SparseImage.ChunkType.RAW;
                 session.program(region, name, extra, chunk -> raw
-                        ? ChunkPrefetcher.of(ch, r.chunk().dataOffset(), len, chunk, 0)
+                        ? new ChunkPrefetcher(in.stream(r.chunk().dataOffset(), len), len, chunk, 0)
                         : new ChunkPrefetcher(new FirehoseSession.FillStream(r.chunk().value(), len), len, chunk, 0),
                         len, whole);
                 before[0] += len;

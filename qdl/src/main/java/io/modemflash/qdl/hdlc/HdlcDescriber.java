@@ -38,6 +38,10 @@ public final class HdlcDescriber {
                 start = i + 1;
             }
         }
+        if (out.isEmpty()) {
+            out.add(Decoded.bad(0, bytes.length, bytes.length == 1 ? "a lone flag (7E): no frame"
+                    : "only flags (7E): empty frames, nothing between them"));
+        }
         return out;
     }
 

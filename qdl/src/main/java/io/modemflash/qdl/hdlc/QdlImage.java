@@ -1,5 +1,8 @@
 package io.modemflash.qdl.hdlc;
 
+import io.modemflash.images.ImageReader;
+import io.modemflash.images.PackageImage;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,6 +50,46 @@ public record QdlImage(String name, int type, byte[] header, long fileLength, lo
                     in.skipNBytes(CWE_HEADER_LENGTH);
                     return in;
                 });
+    }
+
+    /**
+     * A CWE image of a package, read through its CRC check ({@link ImageReader}): a file that is
+     * not what inspection accepted fails before its last chunk is sent.
+     */
+    public static QdlImage cwe(PackageImage image) throws IOException {
+        long size = image.size();
+        if (size <= CWE_HEADER_LENGTH) {
+            throw new IOException(image.name() + " is too short for a CWE image (" + size + " bytes)");
+        }
+        ImageReader reader = ImageReader.open(image, size);
+        byte[] header = new byte[CWE_HEADER_LENGTH];
+        try {
+            reader.stream(0, CWE_HEADER_LENGTH).readNBytes(header, 0, CWE_HEADER_LENGTH);
+        } catch (IOException e) {
+            reader.close();
+            throw e;
+        }
+        return new QdlImage(image.fileName(), QdlMessage.IMAGE_CWE, header, size, size - CWE_HEADER_LENGTH,
+                () -> closing(reader, reader.stream(CWE_HEADER_LENGTH, size - CWE_HEADER_LENGTH)));
+    }
+
+    /** A Gobi .mbn of a package, read through its CRC check; {@code trailer} final bytes are never sent. */
+    public static QdlImage mbn(PackageImage image, int type, int trailer) throws IOException {
+        long size = image.size();
+        long payload = Math.max(0, size - trailer);
+        ImageReader reader = ImageReader.open(image, payload);
+        return new QdlImage(image.fileName(), type, new byte[0], size, payload,
+                () -> closing(reader, reader.stream(0, payload)));
+    }
+
+    /** The stream, closing the reader with it. */
+    private static InputStream closing(ImageReader reader, InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
     }
 
     /** A headerless Gobi .mbn: {@code trailer} final bytes are never sent (8 for amss.mbn). */

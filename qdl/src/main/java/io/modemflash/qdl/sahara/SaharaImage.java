@@ -40,6 +40,15 @@ public interface SaharaImage extends Closeable {
         };
     }
 
+    /**
+     * A package's programmer: the device reads it by ranges in its own order, so the whole
+     * file is checked against the CRC-32 inspection accepted before the first byte is served.
+     */
+    static SaharaImage open(io.modemflash.images.PackageImage image) throws IOException {
+        io.modemflash.images.ImageReader.check(image);
+        return open(image.path());
+    }
+
     static SaharaImage open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         long size = ch.size();

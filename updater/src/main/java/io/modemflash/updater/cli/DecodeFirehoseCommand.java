@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "firehose",
         mixinStandardHelpOptions = true,
+        modelTransformer = DecodeInput.HexArguments.class,
         description = {"Decode Firehose XML documents given as hex (or as XML text starting with '<').",
                 "Use '-' to read from standard input."})
 public final class DecodeFirehoseCommand implements Callable<Integer> {
@@ -28,9 +29,9 @@ public final class DecodeFirehoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String in = DecodeHdlcCommand.input(hex);
+        String in = DecodeInput.text(hex);
         byte[] b = in.stripLeading().startsWith("<") ? in.strip().getBytes(StandardCharsets.UTF_8)
-                : DecodeHdlcCommand.bytes(in);
+                : DecodeInput.bytes(in);
         return DecodeHdlcCommand.report("firehose", FirehoseDescriber.describe(b), options.output());
     }
 }

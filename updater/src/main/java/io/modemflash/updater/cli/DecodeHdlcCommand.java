@@ -5,14 +5,11 @@ import io.modemflash.updater.api.Failure;
 import io.modemflash.updater.api.Output;
 import io.modemflash.qdl.Decoded;
 import io.modemflash.qdl.hdlc.HdlcDescriber;
-import io.modemflash.qmi.Hex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +22,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "hdlc",
         mixinStandardHelpOptions = true,
+        modelTransformer = DecodeInput.HexArguments.class,
         description = {"Decode Sierra QDL / DLOAD HDLC frames given as hex.",
                 "Hex may contain spaces, colons, commas and 0x prefixes; several arguments are concatenated.",
                 "Use '-' to read the hex from standard input."})
@@ -37,30 +35,7 @@ public final class DecodeHdlcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return report("hdlc", HdlcDescriber.describe(bytes(input(hex))), options.output());
-    }
-
-    /** The arguments joined, or stdin for a lone '-'. */
-    static String input(List<String> args) throws IOException {
-        if (args.size() == 1 && args.get(0).equals("-")) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            System.in.transferTo(b);
-            return b.toString(StandardCharsets.UTF_8);
-        }
-        return String.join(" ", args);
-    }
-
-    static byte[] bytes(String text) {
-        byte[] b;
-        try {
-            b = Hex.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new Failure(ExitCode.USAGE, "bad hex: " + e.getMessage());
-        }
-        if (b.length == 0) {
-            throw new Failure(ExitCode.USAGE, "no bytes to decode");
-        }
-        return b;
+        return report("hdlc", HdlcDescriber.describe(DecodeInput.bytes(DecodeInput.text(hex))), options.output());
     }
 
     /** Prints every entry (text, or one JSON event each) and the result; exit 6 on any error. */

@@ -1,17 +1,13 @@
 package io.modemflash.updater.cli;
 
 import io.modemflash.updater.api.ExitCode;
-import io.modemflash.updater.api.Failure;
 import io.modemflash.updater.api.Output;
-import io.modemflash.qmi.Hex;
 import io.modemflash.qmi.QmiDescriber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "qmi",
         mixinStandardHelpOptions = true,
+        modelTransformer = DecodeInput.HexArguments.class,
         description = {"Decode QMUX/QMI frames given as hex.",
                 "Hex may contain spaces, colons, commas and 0x prefixes; several arguments are concatenated.",
                 "Use '-' to read the hex from standard input."})
@@ -37,15 +34,17 @@ public final class DecodeQmiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Output out = options.output();
-        byte[] bytes = parse(readInput());
+        byte[] bytes = DecodeInput.bytes(DecodeInput.text(hex));
         List<QmiDescriber.Entry> entries = QmiDescriber.describe(bytes);
-        if (entries.isEmpty()) {
-            throw new Failure(ExitCode.USAGE, "no bytes to decode");
-        }
-        out.text(QmiDescriber.render(entries).stripTrailing());
         int frames = 0;
         int bad = 0;
+        boolean first = true;
         for (QmiDescriber.Entry e : entries) {
+            if (!first) {
+                out.text(""); // a blank line between frames
+            }
+            first = false;
+            out.text(QmiDescriber.render(List.of(e)).stripTrailing()); // one at a time: no text of the whole capture
             out.event("qmi", e.toMap());
             if (e instanceof QmiDescriber.Described d) {
                 frames++;
@@ -64,22 +63,5 @@ public final class DecodeQmiCommand implements Callable<Integer> {
         result.put("problems", bad);
         out.event("result", result);
         return ok ? ExitCode.OK.code : ExitCode.PROTOCOL.code;
-    }
-
-    private String readInput() throws IOException {
-        if (hex.size() == 1 && hex.get(0).equals("-")) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            System.in.transferTo(b);
-            return b.toString(StandardCharsets.US_ASCII);
-        }
-        return String.join(" ", hex);
-    }
-
-    private static byte[] parse(String text) {
-        try {
-            return Hex.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new Failure(ExitCode.USAGE, "bad hex: " + e.getMessage());
-        }
     }
 }

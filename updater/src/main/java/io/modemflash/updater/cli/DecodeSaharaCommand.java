@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 /** `modemflash decode sahara HEX...`: Sahara packets back to back, with status and mode names. */
 @Command(name = "sahara",
         mixinStandardHelpOptions = true,
+        modelTransformer = DecodeInput.HexArguments.class,
         description = {"Decode Sahara packets given as hex (several may follow each other).",
                 "Hex may contain spaces, colons, commas and 0x prefixes; several arguments are concatenated.",
                 "Use '-' to read the hex from standard input."})
@@ -25,7 +26,7 @@ public final class DecodeSaharaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        byte[] b = DecodeHdlcCommand.bytes(DecodeHdlcCommand.input(hex));
+        byte[] b = DecodeInput.bytes(DecodeInput.text(hex));
         return DecodeHdlcCommand.report("sahara", SaharaDescriber.describe(b), options.output());
     }
 }

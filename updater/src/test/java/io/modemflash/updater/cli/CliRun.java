@@ -43,6 +43,16 @@ public record CliRun(int code, List<JsonNode> events, String out, String err) {
         return events.get(events.size() - 1);
     }
 
+    /** The one per-device result of a single-modem run (the overall result has no device). */
+    public JsonNode deviceResult() {
+        List<JsonNode> results = events.stream()
+                .filter(e -> e.path("event").asText().equals("result") && e.has("device")).toList();
+        if (results.size() != 1) {
+            throw new AssertionError("expected one per-device result, got " + results + " in " + events);
+        }
+        return results.get(0);
+    }
+
     public long count(String event) {
         return events.stream().filter(e -> e.path("event").asText().equals(event)).count();
     }

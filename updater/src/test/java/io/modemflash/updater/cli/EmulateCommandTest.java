@@ -217,4 +217,111 @@ class EmulateCommandTest {
         assertEquals(ExitCode.USAGE.code, p.exitValue());
         assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("--port 16: the emulated root hub has ports 1-15"));
     }
+
+    /** A usbredir guest in a few lines, on the emulator's own public codec (what QEMU announces). */
+    private static final class Guest implements AutoCloseable {
+        final java.nio.channels.SocketChannel ch;
+        final io.modemflash.emulator.usbredir.UsbRedirCodec codec = new io.modemflash.emulator.usbredir.UsbRedirCodec(
+                io.modemflash.emulator.usbredir.UsbRedirCodec.Side.GUEST, 0x7A);
+        final java.util.ArrayDeque<io.modemflash.emulator.usbredir.UsbRedirMessage> got = new java.util.ArrayDeque<>();
+
+        Guest(Path socket) throws Exception {
+            ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket));
+            ch.write(java.nio.ByteBuffer.wrap(codec.encode(
+                    new io.modemflash.emulator.usbredir.UsbRedirMessage.Hello(0, "test guest", 0x7A))));
+        }
+
+        /** The next packet of that type (others skipped); a disconnect is acknowledged. */
+        <T extends io.modemflash.emulator.usbredir.UsbRedirMessage> T next(Class<T> type) throws Exception {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(65536);
+            while (System.nanoTime() < giveUp) {
+                while (!got.isEmpty()) {
+                    var m = got.poll();
+                    if (m instanceof io.modemflash.emulator.usbredir.UsbRedirMessage.DeviceDisconnect) {
+                        ch.write(java.nio.ByteBuffer.wrap(codec.encode(
+                                new io.modemflash.emulator.usbredir.UsbRedirMessage.DeviceDisconnectAck(0))));
+                    }
+                    if (type.isInstance(m)) {
+                        return type.cast(m);
+                    }
+                }
+                buf.clear();
+                int n = ch.read(buf);
+                assertTrue(n >= 0, "the emulator closed the connection");
+                got.addAll(codec.decode(buf.array(), 0, n));
+            }
+            throw new AssertionError("no " + type.getSimpleName());
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            ch.close();
+        }
+    }
+
+    @Test
+    void usbredirServesTheModemOnASocketAndSigusr1UnplugsIt() throws Exception {
+        Path sock = dir.resolve("ur.sock");
+        Process p = start("--profile", "mc7455", "--usbredir", "listen:" + sock, "--unplug-seconds", "1", "--json");
+        try {
+            JsonNode ready = ready(p);
+            assertEquals("usbredir", ready.get("face").asText());
+            assertEquals("listen:" + sock.toAbsolutePath(), ready.get("usbredir").asText());
+            assertEquals(sock.toAbsolutePath().toString(), ready.get("socket").asText());
+            assertEquals("1199:9071", ready.get("usb_id").asText());
+            assertEquals("1199:9070", ready.get("download_usb_id").asText());
+            try (Guest g = new Guest(sock)) {
+                var connect = g.next(io.modemflash.emulator.usbredir.UsbRedirMessage.DeviceConnect.class);
+                assertEquals(0x9071, connect.productId());
+                // a real SIGUSR1, as a bench sends it: off the bus, back a second later
+                assertEquals(0, new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor());
+                g.next(io.modemflash.emulator.usbredir.UsbRedirMessage.DeviceDisconnect.class);
+                long gone = System.nanoTime();
+                assertEquals(0x9071, g.next(io.modemflash.emulator.usbredir.UsbRedirMessage.DeviceConnect.class)
+                        .productId());
+                assertTrue(System.nanoTime() - gone > TimeUnit.MILLISECONDS.toNanos(900), "back too early");
+            }
+            assertTrue(p.isAlive(), "SIGUSR1 must not stop the emulator");
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String events = Files.readString(dir.resolve("stdout.txt"));
+            assertTrue(events.contains("\"event\":\"usb_removed\""), events);
+            assertTrue(events.contains("\"usbredir\":\"listen:" + sock.toAbsolutePath()), events);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertFalse(Files.exists(sock), "the listening socket is removed on exit");
+    }
+
+    @Test
+    void usbredirUsageErrorsAndAMissingPeer() throws Exception {
+        Process p = start("--profile", "mc7455", "--usbredir", dir.resolve("none.sock").toString(), "--usbredir-wait", "0");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.DEVICE_NOT_FOUND.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("no usbredir peer at " + dir.resolve("none.sock")),
+                Files.readString(dir.resolve("stderr.txt")));
+
+        p = start("--profile", "edl", "--boot-id", "app", "--usbredir", "listen:" + dir.resolve("e.sock"));
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("only Sierra boot-and-hold can keep the application id"));
+
+        p = start("--profile", "mc7455", "--usbredir", "listen:" + dir.resolve("f.sock"), "--pty", dir.resolve("f").toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE.code, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.txt")).contains("--pty and --port do not apply"));
+    }
+
+    @Test
+    void bootIdAppKeepsTheApplicationIdInDownloadMode() throws Exception {
+        Process p = start("--profile", "mc7455", "--boot-id", "app", "--pty", dir.resolve("g").toString());
+        try {
+            assertEquals("1199:9071", ready(p).get("download_usb_id").asText());
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
 }

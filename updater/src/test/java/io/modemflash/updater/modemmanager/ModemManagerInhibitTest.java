@@ -94,8 +94,10 @@ class ModemManagerInhibitTest {
                 assertEquals(List.of("inhibit " + uid + " by " + by, "uninhibit " + uid + " by " + by), mm.calls);
                 assertEquals(by, inhibitorInDownloadMode.get(), "inhibited while the modem was in download mode");
                 assertNull(mm.inhibitor(), "given back");
-                assertTrue(r.last().path("ok").asBoolean(), r.last().toString());
-                assertEquals(SamplePackages.MC7455_FIRMWARE, r.last().path("running").asText());
+                JsonNode result = r.deviceResult();
+                assertTrue(result.path("ok").asBoolean(), result.toString());
+                assertEquals(SamplePackages.MC7455_FIRMWARE, result.path("running").asText(), result.toString());
+                assertEquals(0, r.last().path("exit_code").asInt(), r.last().toString());
             }
         }
     }
