@@ -1,7 +1,7 @@
 package io.modemflash.qdl.firehose;
 
-import io.modemflash.images.gpt.GptException;
-import io.modemflash.images.gpt.GptTable;
+import io.modemflash.qdl.gpt.GptException;
+import io.modemflash.qdl.gpt.GptTable;
 import io.modemflash.qdl.ProtocolException;
 import io.modemflash.qdl.Progress;
 

@@ -39,9 +39,6 @@ final class ModuleFailures {
         if (t instanceof io.modemflash.qdl.firehose.NoSuchPartitionException) {
             return ExitCode.USAGE;
         }
-        if (t instanceof io.modemflash.images.gpt.GptException) {
-            return ExitCode.PROTOCOL;
-        }
         if (t instanceof io.modemflash.qdl.download.WrongDeviceException) {
             return ExitCode.WRONG_DEVICE;
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.images.flat.RawProgramWriter;
-import io.modemflash.images.gpt.GptTable;
+import io.modemflash.qdl.gpt.GptTable;
 import io.modemflash.images.sparse.SparseImage;
 import io.modemflash.qdl.firehose.FirehoseSession;
 import io.modemflash.qdl.firehose.StorageInfo;

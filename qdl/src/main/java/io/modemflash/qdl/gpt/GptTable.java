@@ -1,4 +1,4 @@
-package io.modemflash.images.gpt;
+package io.modemflash.qdl.gpt;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
