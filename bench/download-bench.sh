@@ -5,6 +5,7 @@
 #   bench/download-bench.sh                       # 1 GiB images, 3 runs each
 #   BENCH_MIB=256 BENCH_RUNS=1 BENCH_DIR=/var/tmp/mfb bench/download-bench.sh
 #   BENCH_ONLY=raw,qdl bench/download-bench.sh
+#   BENCH_ONLY=raw,raw-nodigest,sparse,sparse-nodigest bench/download-bench.sh   # the cost of the digest check
 # Needs ~4 GiB free under java.io.tmpdir per run (the emulator's LUN files) plus the packages.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -42,6 +42,10 @@ import java.util.Optional;
  * logged and ignored</li>
  * <li>{@code unplug:download:<bytes>[:<seconds>]}: once that many image bytes arrived the device is
  * unplugged, and plugged back after the seconds (default 2) in download mode (once)</li>
+ * <li>{@code corrupt-sector[:<label>|<n>]}: once, the storage keeps one sector of a Firehose program
+ * other than it was sent (a byte flipped in the middle sector of the range) and the programmer still
+ * ACKs it; which program: the one with that label, the n-th of the session (1-based), default the
+ * first</li>
  * </ul>
  * Stages: {@code hello}, {@code programmer}, {@code download}, {@code reset}, any Firehose
  * command ({@code configure}, {@code program}, {@code erase}, {@code patch}, ...), and the
@@ -111,6 +115,16 @@ public record FaultPlan(List<Fault> faults) {
     /** Unplugged once that many image bytes arrived, plugged back in download mode after seconds. */
     public record Unplug(long bytes, long seconds) implements Fault {
         public static final long DEFAULT_SECONDS = 2;
+    }
+
+    /**
+     * One sector of a program stored wrongly (once): {@code label} names the program's label, or
+     * {@code number} counts the session's programs from 1 (label null).
+     */
+    public record CorruptSector(String label, int number) implements Fault {
+        public boolean targets(int programNumber, String programLabel) {
+            return label == null ? programNumber == number : label.equalsIgnoreCase(programLabel);
+        }
     }
 
     /** A strict boot ROM: answers bytes a tty echoed back before the handshake with an error. */
@@ -227,12 +241,22 @@ public record FaultPlan(List<Fault> faults) {
             case "strict-echo" -> {
                 return noArgument(p, spec, new StrictEcho());
             }
+            case "corrupt-sector" -> {
+                if (p.length == 1) {
+                    return new CorruptSector(null, 1);
+                }
+                if (p.length != 2 || p[1].isBlank() || p[1].matches("0+")) {
+                    throw new IllegalArgumentException("bad fault '" + spec + "': expected corrupt-sector[:<label>|<n>]");
+                }
+                return p[1].matches("[0-9]{1,9}") ? new CorruptSector(null, Integer.parseInt(p[1]))
+                        : new CorruptSector(p[1], 0);
+            }
             default -> throw new IllegalArgumentException("unknown fault '" + spec
                     + "'; known: qmi-error:<message>:<ErrorName>, qmi-drop:<message>[:<times>], qmi-garbage,"
                     + " qmi-wrong-service:<message>, qmi-overflow:<message>, qmi-truncate:<message>, disconnect:<stage>,"
                     + " disconnect:download:<bytes>, nak:<command>, stall:<stage>, corrupt-crc, eat-hello,"
                     + " reject-programmer, reboot-old, wrong-version, crash-dump, strict-echo,"
-                    + " unplug:download:<bytes>[:<seconds>]");
+                    + " unplug:download:<bytes>[:<seconds>], corrupt-sector[:<label>|<n>]");
         }
     }
 

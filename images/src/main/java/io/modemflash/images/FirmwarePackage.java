@@ -70,6 +70,10 @@ public final class FirmwarePackage implements AutoCloseable {
     private String product;
     private Versions versions = Versions.NONE;
     private FlatBuild flat;
+    /** Loose files (openFiles): the programmer given, image directories searched first, the order given kept. */
+    private Path givenProgrammer;
+    private List<Path> include = List.of();
+    private boolean givenOrder;
 
     private FirmwarePackage(Path source, Path root, Path tempDir, Limits limits, boolean versionsMustAgree) {
         this.source = source;
@@ -123,6 +127,10 @@ public final class FirmwarePackage implements AutoCloseable {
                     p.load(null);
                     return p;
                 }
+                if (source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml")) {
+                    // rawprogram0.xml alone: the flat build is the folder it is in (its programmer, images, patches)
+                    return open(source.toAbsolutePath().getParent(), limits, versionsMustAgree);
+                }
                 root = source.toAbsolutePath().getParent();
                 files = List.of(source.toAbsolutePath());
             }
@@ -144,6 +152,56 @@ public final class FirmwarePackage implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Opens loose files as one package, as the peer tools take them: a programmer followed by
+     * rawprogram and patch XML files in any order and under any name (linux-msm qdl's
+     * {@code prog.elf rawprogram0.xml patch0.xml}; an XML's root element, {@code <data>} or
+     * {@code <patches>}, says which it is), image files looked up in {@code include} first, then
+     * beside the XML; or several .cwe/.nvu/.spk files (qmi-firmware-update's
+     * {@code a.cwe b.nvu}), written in the order given. One path without includes is
+     * {@link #open(Path, Limits, boolean)}.
+     */
+    public static FirmwarePackage openFiles(List<Path> paths, List<Path> include, Limits limits,
+                                            boolean versionsMustAgree) throws IOException {
+        if (paths.isEmpty()) {
+            throw new BadPackageException(Reason.NOT_FOUND, "", "no package given");
+        }
+        if (paths.size() == 1 && include.isEmpty()) {
+            return open(paths.get(0), limits, versionsMustAgree);
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (!Files.isRegularFile(p)) {
+                throw new BadPackageException(Files.exists(p) ? Reason.UNSUPPORTED : Reason.NOT_FOUND, p.toString(),
+                        Files.exists(p) ? "a package given as several files takes files only, not a directory"
+                                : "no such file");
+            }
+            files.add(p.toAbsolutePath().normalize());
+        }
+        for (Path d : include) {
+            if (!Files.isDirectory(d)) {
+                throw new BadPackageException(Reason.NOT_FOUND, d.toString(), "--include: no such directory");
+            }
+        }
+        List<Path> xml = files.stream().filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
+                .toList();
+        Path first = xml.isEmpty() ? files.get(0) : xml.get(0);
+        FirmwarePackage p = new FirmwarePackage(first, first.getParent(), null, limits, versionsMustAgree);
+        p.givenOrder = true;
+        p.include = include.stream().map(d -> d.toAbsolutePath().normalize()).toList();
+        if (!xml.isEmpty()) {
+            List<Path> others = files.stream().filter(f -> !xml.contains(f)).toList();
+            if (others.size() != 1) {
+                throw new BadPackageException(Reason.INCOMPLETE, first.getFileName().toString(), "a flat build given as "
+                        + "files takes one programmer and its XML files (qdl's order: PROG RAWPROGRAM... PATCH...), got "
+                        + others.size() + " other files");
+            }
+            p.givenProgrammer = others.get(0);
+        }
+        p.load(files);
+        return p;
     }
 
     /** Under java.io.tmpdir as it is now (the JDK's own default is read once, at its first use). */
@@ -175,6 +233,12 @@ public final class FirmwarePackage implements AutoCloseable {
             }
         }
         int kinds = (cwe.isEmpty() ? 0 : 1) + (raw.isEmpty() ? 0 : 1) + (gobi.isEmpty() ? 0 : 1);
+        if (givenProgrammer != null) {
+            kinds = 1; // loose flat-build files: XMLs under any name, classified by their root element
+            cwe.clear();
+            gobi.clear();
+            raw.add(givenProgrammer);
+        }
         if (kinds == 0) {
             throw new BadPackageException(Reason.UNKNOWN_KIND, source.getFileName().toString(), "not a firmware "
                     + "package: no .cwe/.nvu/.spk file, no rawprogram*.xml and no Gobi amss/apps/uqcn.mbn found");
@@ -262,8 +326,8 @@ public final class FirmwarePackage implements AutoCloseable {
     private void loadCwe(List<Path> files) throws IOException {
         kind = PackageKind.SIERRA_CWE;
         List<Path> ordered = new ArrayList<>(files);
-        // firmware images first, then the carrier/config (.nvu) files that go with them
-        ordered.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".nvu"))
+        // firmware images first, then the carrier/config (.nvu) files that go with them (unless the user gave the order)
+        if (!givenOrder) ordered.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".nvu"))
                 .thenComparing(p -> name(p)));
         Map<String, String> fwBy = new LinkedHashMap<>();
         Map<String, String> cfgBy = new LinkedHashMap<>();
@@ -422,6 +486,10 @@ public final class FirmwarePackage implements AutoCloseable {
     private void loadFlat(List<Path> files, List<Path> rawAll) throws IOException {
         kind = PackageKind.QUALCOMM_FLAT;
         protocol = Protocol.QUALCOMM_EDL;
+        if (givenProgrammer != null) {
+            loadFlat(givenProgrammer, files.stream().filter(f -> !f.equals(givenProgrammer)).toList());
+            return;
+        }
         List<Path> raw = new ArrayList<>(rawAll.stream()
                 .filter(p -> RAWPROGRAM.matcher(p.getFileName().toString()).matches()).toList());
         if (raw.isEmpty()) {
@@ -438,9 +506,36 @@ public final class FirmwarePackage implements AutoCloseable {
         List<Path> patch = new ArrayList<>(files.stream()
                 .filter(p -> PATCH.matcher(p.getFileName().toString()).matches()).toList());
         patch.sort(numbered(PATCH));
+        loadFlat(files, raw, patch);
+    }
+
+    /** Loose files: the programmer as given, each XML a rawprogram or patch file by its root element, in the order given. */
+    private void loadFlat(Path programmerFile, List<Path> xml) throws IOException {
+        List<Path> raw = new ArrayList<>();
+        List<Path> patch = new ArrayList<>();
+        for (Path x : xml) {
+            String tag = SecureXml.parse(x, name(x)).root().toLowerCase(Locale.ROOT);
+            switch (tag) {
+                case "data" -> raw.add(x);
+                case "patches" -> patch.add(x);
+                default -> throw new BadPackageException(Reason.XML_INVALID, name(x), "root element <" + tag
+                        + "> is neither <data> (rawprogram) nor <patches> (patch)");
+            }
+        }
+        if (raw.isEmpty()) {
+            throw new BadPackageException(Reason.INCOMPLETE, name(xml.get(0)), "no rawprogram XML (root element <data>) "
+                    + "among the files given");
+        }
+        List<Path> files = new ArrayList<>(xml);
+        files.add(0, programmerFile);
+        loadFlat(files, raw, patch);
+    }
+
+    private void loadFlat(List<Path> files, List<Path> raw, List<Path> patch) throws IOException {
 
         PackageImage programmer = null;
-        List<Path> progs = files.stream().filter(p -> PROGRAMMER.matcher(p.getFileName().toString()).matches())
+        List<Path> progs = givenProgrammer != null ? List.of(givenProgrammer)
+                : files.stream().filter(p -> PROGRAMMER.matcher(p.getFileName().toString()).matches())
                 .sorted(Comparator.comparingInt(FirmwarePackage::programmerRank).thenComparing(this::name)).toList();
         if (progs.isEmpty()) {
             progs = files.stream().filter(p -> PROGRAMMER_OTHER.matcher(p.getFileName().toString()).matches())
@@ -474,7 +569,7 @@ public final class FirmwarePackage implements AutoCloseable {
             try {
                 SecureXml.Document doc = SecureXml.parse(x, where);
                 addXml(x, ImageType.RAWPROGRAM_XML);
-                ops.addAll(RawProgramParser.rawprogram(doc, where, root, x.getParent(), this::flatImage));
+                ops.addAll(RawProgramParser.rawprogram(doc, where, root, x.getParent(), include, this::flatImage));
             } catch (BadPackageException e) {
                 problems.add(Problem.of(e));
             }

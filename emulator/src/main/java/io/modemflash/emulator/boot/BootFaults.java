@@ -59,6 +59,16 @@ public final class BootFaults {
         return -1;
     }
 
+    /** A corrupt-sector fault for the session's {@code programNumber}-th program (fires once). */
+    synchronized boolean corruptSector(int programNumber, String label) {
+        for (Fault f : plan.faults()) {
+            if (f instanceof FaultPlan.CorruptSector c && c.targets(programNumber, label) && fired.add(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean stallAt(String stage) {
         return plan.faults().stream().anyMatch(f -> f instanceof Stall s && s.stage().equals(stage));
     }

@@ -344,12 +344,14 @@ public final class BootSide implements Closeable {
         }
     }
 
+    /** The EDL chip's OEM PK hash: SHA-256 of SampleLoaders.EDL_ROOT's certificate. */
+    static final String EDL_PK_HASH = "470d9c6d372fa29108dbcf4aa4236d34150260d11154bf4577c54cc98f1a4b06";
+
     private SaharaTarget.Config edlSahara() {
         long serial = chipSerial();
-        byte[] pk = new byte[32];
-        for (int i = 0; i < pk.length; i++) {
-            pk[i] = (byte) (0xA0 + i);
-        }
+        // the chip trusts the sample OEM root of test-vectors' SampleLoaders (the SHA-256 of its certificate;
+        // FirehoseCommandTest checks the two agree): the loader lookup finds SampleLoaders.FITS for it
+        byte[] pk = java.util.HexFormat.of().parseHex(EDL_PK_HASH);
         return new SaharaTarget.Config(false, 0, serial, 0x000C_E0E1_0000_0000L | 0x0001_0000L, pk, 0x0000_0005);
     }
 

@@ -61,6 +61,7 @@ final class FirehoseTarget {
     private final Set<String> supported;
     private boolean configured;
     private int configures;
+    private int programs;
     private int payload;
     private Integer bootableLun;
 
@@ -245,6 +246,14 @@ final class FirehoseTarget {
         if (oversized) {
             nak("ERROR: raw data transfer larger than the negotiated payload of " + payload + " bytes");
             return;
+        }
+        if (io.faults().corruptSector(++programs, c.attr("label"))) {
+            // failing flash: the middle sector keeps one byte other than it was sent, and nothing says so
+            long bad = at + num / 2 * ss + ss / 2;
+            byte[] one = new byte[1];
+            blocks.read(lun, bad, one, 0, 1);
+            one[0] ^= (byte) 0xA5;
+            blocks.write(lun, bad, one, 0, 1);
         }
         log("Finished programming start_sector " + first + " and TotalSectorsToProgram " + num);
         respond("ACK", attrs("rawmode", "false"));

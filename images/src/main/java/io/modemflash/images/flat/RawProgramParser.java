@@ -61,6 +61,24 @@ public final class RawProgramParser {
      * folder, then to the package root. Climbing out of the package is refused.
      */
     public static Path resolve(Path root, Path xmlDir, String filename, String where) throws IOException {
+        return resolve(root, xmlDir, List.of(), filename, where);
+    }
+
+    /**
+     * As {@link #resolve(Path, Path, String, String)}, but the include directories are searched
+     * first (qdl's {@code --include}): the filename inside each, then its last component.
+     */
+    public static Path resolve(Path root, Path xmlDir, List<Path> include, String filename, String where)
+            throws IOException {
+        for (Path inc : include) {
+            String base = filename.trim().replace('\\', '/');
+            for (String name : List.of(base, base.substring(base.lastIndexOf('/') + 1))) {
+                Path q = SafePaths.resolveInside(inc, inc, name, where);
+                if (Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)) {
+                    return SafePaths.requireRealInside(inc, q, where);
+                }
+            }
+        }
         Path p = SafePaths.resolveInside(root, xmlDir, filename.trim(), where);
         if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             return SafePaths.requireRealInside(root, p, where);
@@ -77,6 +95,12 @@ public final class RawProgramParser {
 
     public static List<FlatOp> rawprogram(SecureXml.Document doc, String where, Path root, Path xmlDir, ImageResolver images)
             throws IOException {
+        return rawprogram(doc, where, root, xmlDir, List.of(), images);
+    }
+
+    /** As above, image files looked up in {@code include} first. */
+    public static List<FlatOp> rawprogram(SecureXml.Document doc, String where, Path root, Path xmlDir, List<Path> include,
+                                          ImageResolver images) throws IOException {
         List<FlatOp> ops = new ArrayList<>();
         int index = 0;
         for (XmlElement e : doc.elements()) {
@@ -97,7 +121,7 @@ public final class RawProgramParser {
                 }
                 boolean sparse = "true".equalsIgnoreCase(a.getOrDefault("sparse", "false").trim());
                 SectorExpr start = new SectorExpr(required(a, "start_sector", src));
-                PackageImage img = images.image(resolve(root, xmlDir, filename, src));
+                PackageImage img = images.image(resolve(root, xmlDir, include, filename, src));
                 if (sparse && img.type() != ImageType.ANDROID_SPARSE) {
                     throw new BadPackageException(Reason.BAD_HEADER, src, "'" + filename
                             + "' is marked sparse but is not an Android sparse image");

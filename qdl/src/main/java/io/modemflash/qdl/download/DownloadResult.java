@@ -1,6 +1,7 @@
 package io.modemflash.qdl.download;
 
 import io.modemflash.images.Protocol;
+import io.modemflash.qdl.firehose.WriteVerifier;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +15,14 @@ import java.util.List;
  * @param bytes    bytes of image data that crossed the link
  * @param duration wall time from detection to the reset request
  * @param reset    whether the device was told to reset
+ * @param digests  the written regions whose SHA-256 the device confirmed (EDL with digest checks on)
  */
 public record DownloadResult(Protocol protocol, DeviceState startState, List<ImageResult> images, long bytes,
-                             Duration duration, boolean reset) {
+                             Duration duration, boolean reset, List<WriteVerifier.Check> digests) {
 
     public DownloadResult {
         images = List.copyOf(images);
+        digests = List.copyOf(digests);
     }
 
     /** One image: written (with its time) or skipped on the caller's word. */

@@ -98,6 +98,10 @@ public final class DownloadSteps {
         if (patches > 0) {
             out.add("Firehose patch x" + patches + " (DISK)");
         }
+        if (options.verifyDigests()) {
+            // the Downloader checks each program right after it, before the patches
+            out.add("after each program: Firehose getsha256digest of its sectors, compared with the package's bytes");
+        }
         if (fb.bootableLun() >= 0) {
             out.add("Firehose setbootablestoragedrive " + fb.bootableLun());
         }

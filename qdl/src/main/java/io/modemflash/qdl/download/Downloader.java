@@ -13,11 +13,14 @@ import io.modemflash.qdl.firehose.FirehoseNakException;
 import io.modemflash.qdl.firehose.FirehoseSession;
 import io.modemflash.qdl.firehose.FlatOpRunner;
 import io.modemflash.qdl.firehose.StorageInfo;
+import io.modemflash.qdl.firehose.WriteVerifier;
 import io.modemflash.qdl.hdlc.QdlImage;
 import io.modemflash.qdl.hdlc.QdlMessage;
 import io.modemflash.qdl.hdlc.SierraQdlSession;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.LinkTimeoutException;
+import io.modemflash.images.elf.LoaderIdentity;
+import io.modemflash.qdl.sahara.LoaderIndex;
 import io.modemflash.qdl.sahara.SaharaImage;
 import io.modemflash.qdl.sahara.SaharaPacket;
 import io.modemflash.qdl.sahara.SaharaSession;
@@ -117,6 +120,7 @@ public final class Downloader {
         private final Link link;
         private final List<DownloadResult.ImageResult> images = new ArrayList<>();
         private final List<String> completed = new ArrayList<>();
+        private final List<WriteVerifier.Check> digests = new ArrayList<>();
         private final long started = System.nanoTime();
         private DeviceState state;
         private String stage = "detect";
@@ -149,7 +153,7 @@ public final class Downloader {
                 throw new DownloadException(stage, image, completed, e);
             }
             return new DownloadResult(protocol, state, images, bytes, Duration.ofNanos(System.nanoTime() - started),
-                    reset);
+                    reset, digests);
         }
 
         // ------------------------------------------------------------------ flows
@@ -311,6 +315,7 @@ public final class Downloader {
                     throw new WrongDeviceException(link.describe() + " is in crash-dump (memory debug) mode: "
                             + "use 'sahara dump', or power-cycle it into EDL");
                 }
+                refuseProgrammerForAnotherChip(s, prog);
                 stage("sahara", "uploading " + prog.name());
                 try (SaharaImage si = SaharaImage.open(prog)) {
                     write(prog.name(), "programmer", prog.size(), p -> s.uploadProgrammer(si, p));
@@ -332,6 +337,10 @@ public final class Downloader {
             boolean nand = configure(fh, fb);
             List<FlatOp> ops = nand ? fb.operationsForNand() : fb.operations();
             FlatOpRunner runner = new FlatOpRunner(fh);
+            WriteVerifier verifier = options.verifyDigests() ? new WriteVerifier(fh) : null;
+            if (verifier != null && verifier.method().equals("read")) {
+                warn("the programmer does not support getsha256digest: written sectors are read back to check them");
+            }
             stage("program", nand ? "NAND order" : null);
             boolean patching = false;
             int resumeAt = resumeAt(ops);
@@ -343,7 +352,13 @@ public final class Downloader {
                         skippedAs(flatImageKey(p.filename(), target), p.filename());
                         continue;
                     }
-                    write(p.filename(), target, programBytes(p), pr -> runner.run(p, pr));
+                    // checked before the image counts as done: a resumed run rewrites what did not match
+                    write(p.filename(), target, programBytes(p), pr -> {
+                        runner.run(p, pr);
+                        if (verifier != null) {
+                            verify(verifier, p, target);
+                        }
+                    });
                 } else if (op instanceof FlatOp.Erase e && i < resumeAt) {
                     image = null; // an earlier run erased it before the programs that followed it
                 } else if (op instanceof FlatOp.Erase e) {
@@ -373,6 +388,38 @@ public final class Downloader {
                 stage("reset", null);
                 fh.power("reset", 0);
                 reset = true;
+            }
+        }
+
+        /** The device's SHA-256 of what {@code p} wrote against the package's bytes; a mismatch stops here. */
+        private void verify(WriteVerifier verifier, FlatOp.Program p, String target) throws IOException {
+            String was = stage;
+            stage = "verify"; // a failure names the check, not the program the device acknowledged
+            for (WriteVerifier.Check c : verifier.verify(p, flatImageKey(p.filename(), target))) {
+                digests.add(c);
+                listener.on(new DownloadEvent.Log("sha256 " + c.device() + " matches " + c.what() + " (LUN " + c.lun()
+                        + ", " + c.sectors() + " sectors at " + c.startSector() + ")"));
+            }
+            stage = was;
+        }
+
+        /**
+         * A programmer whose certificate chain names its chip (MSM id, root key hash) is held
+         * against the chip's own identity, read in Sahara command mode, before it is sent: the
+         * PBL would only refuse it after the whole upload, with a bare status. One that names
+         * nothing is uploaded unchecked, as before.
+         */
+        private void refuseProgrammerForAnotherChip(SaharaSession s, PackageImage prog) throws IOException {
+            var id = LoaderIdentity.read(prog.path());
+            if (id.isEmpty()) {
+                return;
+            }
+            stage("sahara", "chip identity");
+            SaharaSession.ChipInfo chip = s.identify();
+            String why = LoaderIndex.mismatch(id.get(), chip);
+            if (why != null) {
+                throw new WrongDeviceException(prog.name() + " does not fit " + link.describe() + ": " + why
+                        + "; nothing uploaded");
             }
         }
 

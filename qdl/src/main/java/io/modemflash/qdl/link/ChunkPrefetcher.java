@@ -3,7 +3,6 @@ package io.modemflash.qdl.link;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -92,24 +91,7 @@ public final class ChunkPrefetcher implements AutoCloseable {
      * ranges (sparse chunks) in turn.
      */
     public static ChunkPrefetcher of(FileChannel channel, long position, long length, int chunkSize, int headroom) {
-        return new ChunkPrefetcher(new InputStream() {
-            private long pos = position;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = channel.read(ByteBuffer.wrap(b, off, len), pos);
-                if (n > 0) {
-                    pos += n;
-                }
-                return n;
-            }
-        }, length, chunkSize, headroom);
+        return new ChunkPrefetcher(new ChannelRangeStream(channel, position, length), length, chunkSize, headroom);
     }
 
     private void fill(InputStream source, long total, int chunkSize) {

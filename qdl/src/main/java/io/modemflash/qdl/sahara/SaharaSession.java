@@ -303,6 +303,18 @@ public final class SaharaSession {
     }
 
     /**
+     * Answers a HELLO with command mode, reads the chip's identity, and goes back to image
+     * transfer: the device says HELLO again and waits for an image, as if nothing happened.
+     */
+    public ChipInfo identify() throws IOException {
+        enterCommandMode();
+        ChipInfo chip = readChipInfo();
+        switchMode(SaharaPacket.MODE_IMAGE_TX_PENDING);
+        awaitHello();
+        return chip;
+    }
+
+    /**
      * Reads serial, HW id (or chip id v3 when the device no longer answers 0x02), PK hash and
      * SBL version. Call after {@link #enterCommandMode()}; leave with {@link #switchMode}.
      */

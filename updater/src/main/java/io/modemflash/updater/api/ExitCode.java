@@ -13,7 +13,7 @@ public enum ExitCode {
     BAD_PACKAGE(5, "bad firmware package: corrupt, hostile or not flashable"),
     PROTOCOL(6, "protocol failure: the device refused or answered wrongly"),
     TIMEOUT(7, "timeout: the device did not answer in time"),
-    VERIFY_MISMATCH(8, "verification mismatch: the modem runs other firmware than planned"),
+    VERIFY_MISMATCH(8, "verification mismatch: the modem runs other firmware than planned, or its storage does not hold the bytes written"),
     WRONG_DEVICE(9, "package does not fit this device"),
     DEVICE_GONE(10, "device disconnected during the operation"),
     INTERRUPTED(130, "interrupted (SIGINT)"),

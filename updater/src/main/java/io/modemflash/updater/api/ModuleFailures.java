@@ -33,6 +33,12 @@ final class ModuleFailures {
                 || t instanceof io.modemflash.qdl.link.NoMatchingDeviceException) {
             return ExitCode.DEVICE_NOT_FOUND;
         }
+        if (t instanceof io.modemflash.qdl.firehose.DigestMismatchException) {
+            return ExitCode.VERIFY_MISMATCH;
+        }
+        if (t instanceof io.modemflash.qdl.firehose.NoSuchPartitionException) {
+            return ExitCode.USAGE;
+        }
         if (t instanceof io.modemflash.qdl.download.WrongDeviceException) {
             return ExitCode.WRONG_DEVICE;
         }

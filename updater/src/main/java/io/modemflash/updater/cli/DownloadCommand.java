@@ -11,6 +11,7 @@ import io.modemflash.qdl.download.DownloadOptions;
 import io.modemflash.qdl.download.DownloadResult;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.link.Link;
+import io.modemflash.updater.pipeline.Digests;
 import io.modemflash.updater.pipeline.ModemManagerCheck;
 import io.modemflash.updater.progress.DownloadProgress;
 import io.modemflash.updater.progress.Units;
@@ -41,7 +42,8 @@ import java.util.concurrent.Callable;
         footer = {"  0 flashed, 2 usage, 3 no (single) device in download mode, or not a tty,",
                 "  4 device busy, 5 bad package, 6 the device refused (NAK, Sahara/QDL error status,",
                 "  rejected programmer), 7 timeout (stall, no HELLO), 9 the device speaks another boot",
-                "  protocol than the package, 10 device disconnected, 130 interrupted, 143 terminated.",
+                "  protocol than the package, 8 a partition does not hold what was written (EDL digest check),",
+                "  10 device disconnected, 130 interrupted, 143 terminated.",
                 "  Run the same command again after a failure (--skip resumes after completed images)."})
 public final class DownloadCommand implements Callable<Integer> {
     @Mixin
@@ -50,8 +52,14 @@ public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     DownloadDeviceOptions device;
 
-    @Parameters(index = "0", paramLabel = "PACKAGE", description = "The firmware package: a file, a directory or an archive.")
-    Path packagePath;
+    @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = {"The firmware package: a file, a directory "
+            + "or an archive; or loose files as qdl takes them (PROGRAMMER RAWPROGRAM.xml... PATCH.xml...), or "
+            + "several .cwe/.nvu files written in the order given."})
+    List<Path> packagePaths;
+
+    @Option(names = "--include", paramLabel = "DIR", description = "Where the images a rawprogram XML names are "
+            + "looked for first (qdl's --include; repeatable).")
+    List<Path> include = new java.util.ArrayList<>();
 
     @Option(names = "--memory", paramLabel = "NAME",
             description = "Firehose MemoryName for flat builds: emmc, ufs, nand, spinor or nvme "
@@ -61,6 +69,10 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--no-zlp", description = "Do not send zero-length packets after full-packet Firehose writes "
             + "(some host controllers or devices need this).")
     boolean noZlp;
+
+    @Option(names = "--no-digest-verify", description = "EDL: do not ask the programmer for the SHA-256 of each "
+            + "partition written and compare it with the package's bytes (on by default).")
+    boolean noDigestVerify;
 
     @Option(names = "--no-reset", description = "Leave the device in download mode after flashing.")
     boolean noReset;
@@ -83,7 +95,7 @@ public final class DownloadCommand implements Callable<Integer> {
         // before anything is read: a boot port ModemManager probed may have lost its HELLO already
         modemManager.check(out, device.realDevice(), ignoreModemManager, ModemManagerCheck.downloadAdvice(false),
                 ModemManagerCheck.downloadAdvice(true));
-        try (FirmwarePackage pkg = FirmwarePackage.open(packagePath, Limits.defaults())) {
+        try (FirmwarePackage pkg = FirmwarePackage.openFiles(packagePaths, include, Limits.defaults(), true)) {
             for (Problem p : pkg.problems()) {
                 out.note("warning: " + p.line());
             }
@@ -92,15 +104,17 @@ public final class DownloadCommand implements Callable<Integer> {
                     + pkg.images().size() + " images");
             DownloadOptions opts = DownloadOptions.DEFAULTS.withMemoryName(memory == null ? null
                             : memory.toLowerCase(Locale.ROOT))
-                    .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip));
+                    .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip))
+                    .withVerifyDigests(!noDigestVerify);
             DownloadResult r;
-            try (Link link = device.open(out, "download " + packagePath)) {
+            try (Link link = device.open(out, "download " + packagePaths.get(0))) {
                 out.note("device: " + link.describe());
                 r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
             }
             out.text(String.format(Locale.ROOT, "flashed %d image%s (%s) in %.1f s, %s%s", r.written(),
                     r.written() == 1 ? "" : "s", Units.bytes(r.bytes()), r.duration().toNanos() / 1e9,
-                    Units.rate(r.bytesPerSecond()), r.reset() ? "; device reset" : "; device left in download mode"));
+                    Units.rate(r.bytesPerSecond()), r.reset() ? "; device reset" : "; device left in download mode")
+                    + (r.digests().isEmpty() ? "" : "; " + r.digests().size() + " written regions proven by SHA-256"));
             out.emit(result(r));
             return ExitCode.OK.code;
         }
@@ -129,6 +143,7 @@ public final class DownloadCommand implements Callable<Integer> {
             o.put("seconds", i.took().toMillis() / 1000.0);
             o.put("skipped", i.skipped());
         }
+        n.set("digests", Digests.json(r.digests()));
         return n;
     }
 }

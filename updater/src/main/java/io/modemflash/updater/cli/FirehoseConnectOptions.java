@@ -8,6 +8,8 @@ import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.firehose.FirehoseSession;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.LinkTimeoutException;
+import io.modemflash.images.elf.LoaderIdentity;
+import io.modemflash.qdl.sahara.LoaderIndex;
 import io.modemflash.qdl.sahara.SaharaImage;
 import io.modemflash.qdl.sahara.SaharaSession;
 import io.modemflash.qdl.sahara.SaharaSession.Detection;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How the firehose commands reach a running programmer (picocli mixin): upload one through
@@ -40,16 +44,28 @@ public final class FirehoseConnectOptions {
     @Option(names = "--no-zlp", description = "No zero-length packets after full-packet writes.")
     boolean noZlp;
 
+    @picocli.CommandLine.Mixin
+    LoaderOptions loaders;
+
     @Option(names = "--hello-timeout", paramLabel = "SECONDS", defaultValue = "3",
             description = "How long to wait for a Sahara HELLO before assuming a programmer runs (default: ${DEFAULT-VALUE} s).")
     double helloTimeout;
 
+    private static void upload(SaharaSession s, Path file, Output out) throws IOException {
+        out.note("sahara: uploading " + file.getFileName());
+        try (SaharaImage img = SaharaImage.open(file)) {
+            s.uploadProgrammer(img, io.modemflash.qdl.Progress.NONE);
+        }
+    }
+
     /** A configured Firehose session on {@code link}. */
     public FirehoseSession connect(Link link, Output out) throws IOException {
         long hello = Math.round(helloTimeout * 1000);
+        LoaderIndex index = programmer == null && !sierra ? loaders.index() : null;
+        boolean canUpload = programmer != null || index != null && !index.isEmpty();
         // Only wake a silent PBL when we have something to give it; a running programmer must
         // not see a stray byte, and a Sierra 9x50 must not see any write before its HELLO.
-        SaharaSession.Options so = programmer != null && !sierra
+        SaharaSession.Options so = canUpload && !sierra
                 ? SaharaSession.Options.DEFAULTS.withTimeouts(5_000, hello)
                 : new SaharaSession.Options(5_000, hello, false, 2, sierra ? 2 : 1, 64 << 20);
         SaharaSession s = new SaharaSession(link, so);
@@ -64,13 +80,33 @@ public final class FirehoseConnectOptions {
                     out.note("sahara: switch to Firehose (EXECUTE 0xFF00)");
                     s.sierraSwitchToFirehose();
                 } else if (programmer != null) {
-                    out.note("sahara: uploading " + programmer.getFileName());
-                    try (SaharaImage img = SaharaImage.open(programmer)) {
-                        s.uploadProgrammer(img, io.modemflash.qdl.Progress.NONE);
+                    // the user's programmer wins, but one signed for another chip is refused before it is sent
+                    Optional<LoaderIdentity> id = LoaderIdentity.read(programmer);
+                    if (id.isPresent()) {
+                        SaharaSession.ChipInfo chip = s.identify();
+                        String why = LoaderIndex.mismatch(id.get(), chip);
+                        if (why != null) {
+                            throw new Failure(ExitCode.WRONG_DEVICE, programmer + " does not fit " + link.describe()
+                                    + ": " + why + "; nothing uploaded");
+                        }
                     }
+                    upload(s, programmer, out);
+                } else if (index != null && !index.isEmpty()) {
+                    SaharaSession.ChipInfo chip = s.identify();
+                    List<LoaderIndex.Loader> fit = index.fitting(chip);
+                    if (fit.isEmpty()) {
+                        throw new Failure(ExitCode.WRONG_DEVICE, "no Firehose loader fits " + link.describe() + " ("
+                                + LoaderIndex.describe(chip) + ") among " + index.describe()
+                                + ": give --programmer FILE; nothing uploaded");
+                    }
+                    out.note("loader: " + fit.get(0).file() + " fits " + LoaderIndex.describe(chip)
+                            + (fit.size() > 1 ? " (" + (fit.size() - 1) + " more fit; the first by name is used)" : ""));
+                    upload(s, fit.get(0).file(), out);
                 } else {
                     throw new Failure(ExitCode.USAGE, link.describe() + " runs Sahara (no programmer yet): give "
-                            + "--programmer FILE, or --sierra for a Sierra 9x50/SDX boot-and-hold");
+                            + "--programmer FILE, put loaders in " + String.join(" or ", loaders.dirs().stream()
+                            .map(Path::toString).toList()) + " (--loaders DIR), or --sierra for a Sierra 9x50/SDX "
+                            + "boot-and-hold");
                 }
                 fh = new FirehoseSession(link, fo, s.takeBuffered());
             }

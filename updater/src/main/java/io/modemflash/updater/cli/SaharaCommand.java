@@ -61,8 +61,8 @@ public final class SaharaCommand implements Runnable {
 
     @Command(name = "info", mixinStandardHelpOptions = true,
             description = {"Read the chip identity in Sahara command mode: serial, HW id (MSM/OEM/model),",
-                    "OEM public-key hash, SBL version and protocol version. Leaves the device waiting",
-                    "for an image (a later download works)."})
+                    "OEM public-key hash, SBL version and protocol version, and which loader of --loaders",
+                    "fits it. Leaves the device waiting for an image (a later download works)."})
     static final class Info implements Callable<Integer> {
         @Mixin
         OutputOptions options;
@@ -73,9 +73,13 @@ public final class SaharaCommand implements Runnable {
         @Mixin
         SaharaOptions sahara;
 
+        @Mixin
+        LoaderOptions loaders;
+
         @Override
         public Integer call() throws IOException {
             Output out = options.output();
+            io.modemflash.qdl.sahara.LoaderIndex index = loaders.index();
             try (Link link = device.open(out, "sahara info")) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
@@ -96,6 +100,9 @@ public final class SaharaCommand implements Runnable {
                 n.put("sbl_version", chip.sblVersion() == null ? null : String.format("0x%08X", chip.sblVersion()));
                 n.put("protocol_version", hello.version());
                 n.put("protocol_compatible", hello.compatible());
+                var fit = index.fitting(chip);
+                n.put("loader", fit.isEmpty() ? null : fit.get(0).file().toString());
+                n.put("loaders_checked", index.loaders().size());
                 out.emit(n);
                 out.text("device:        " + link.describe());
                 out.text("serial:        " + text(n, "serial"));
@@ -104,6 +111,8 @@ public final class SaharaCommand implements Runnable {
                 out.text("pk hash:       " + text(n, "pk_hash"));
                 out.text("sbl version:   " + text(n, "sbl_version"));
                 out.text("protocol:      Sahara " + hello.version() + " (compatible " + hello.compatible() + ")");
+                out.text("loader:        " + (fit.isEmpty() ? "none of " + index.describe() + " fits"
+                        : fit.get(0).file() + (fit.size() > 1 ? " (and " + (fit.size() - 1) + " more)" : "")));
                 out.emit(ok());
                 return ExitCode.OK.code;
             }

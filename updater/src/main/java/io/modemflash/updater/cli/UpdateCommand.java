@@ -60,11 +60,13 @@ import java.util.concurrent.Future;
                 "  10 device disconnected, 130 interrupted (run the same command to resume)."})
 public final class UpdateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PACKAGE", description = "Firmware package: file, directory or archive.")
-    Path packagePath;
+    @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = "Firmware package: file, directory or archive; "
+            + "or several .cwe/.nvu files taken as one package, written in the order given (as qmi-firmware-update).")
+    List<Path> packagePaths;
 
     @Option(names = {"-d", "--device"}, paramLabel = "DEV",
-            description = "Modem to update: /dev/cdc-wdmN, a tty of it, or a USB port path (2-1.4). Repeatable.")
+            description = "Modem to update: /dev/cdc-wdmN, a tty of it, a USB port path (2-1.4), or VID:PID (1199:9071) "
+                    + "or BUS:DEV (3:7) matching exactly one device. Repeatable.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "--all", description = "Update every modem found (in parallel); modems the package is not for "
@@ -79,6 +81,10 @@ public final class UpdateCommand implements Callable<Integer> {
 
     @Option(names = "--skip-verify", description = "Do not compare the running firmware with the plan afterwards (not recommended).")
     boolean skipVerify;
+
+    @Option(names = "--no-digest-verify", description = "EDL: do not ask the programmer for the SHA-256 of each "
+            + "partition written and compare it with the package's bytes (on by default).")
+    boolean noDigestVerify;
 
     @Option(names = "--timeout", paramLabel = "STAGE=SECONDS",
             description = "Timeout of one stage, e.g. await-modem=300 (repeatable). Stages: inspect, probe, plan, "
@@ -139,7 +145,7 @@ public final class UpdateCommand implements Callable<Integer> {
                 opt.timeout(Stage.INSPECT).toSeconds()));
         FirmwarePackage opened;
         try {
-            opened = Inspection.open(packagePath, opt.timeout(Stage.INSPECT));
+            opened = Inspection.open(packagePaths, opt.timeout(Stage.INSPECT));
         } catch (IOException | RuntimeException | InterruptedException e) {
             return inspectFailed(out, e);
         }
@@ -218,7 +224,7 @@ public final class UpdateCommand implements Callable<Integer> {
                     Map.of());
         }
         try (PortLock lock = dryRun ? null : PortLock.acquire(scanner.roots(), t.device().port(),
-                "update " + packagePath)) {
+                "update " + packagePaths.get(0))) {
             return new UpdatePipeline(pkg, sha, opt, scanner, out, humanProgress).withBoard(board)
                     .run(t.device());
         } catch (Failure busy) {
@@ -339,7 +345,8 @@ public final class UpdateCommand implements Callable<Integer> {
                 .withTimeouts(t)
                 .withPolling(Duration.ofMillis(pollMs), Duration.ofMillis(modemRetryMs), modemRetries)
                 .withStateDir(stateDir != null ? stateDir : Journal.defaultDir())
-                .withSkipMisfits(all);
+                .withSkipMisfits(all)
+                .withDownload(UpdateOptions.defaults().download().withVerifyDigests(!noDigestVerify));
     }
 
     private List<Target> targets(DeviceScanner scanner, Path stateDir) {

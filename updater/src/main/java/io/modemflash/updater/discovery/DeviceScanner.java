@@ -144,7 +144,53 @@ public final class DeviceScanner {
      * The device named by -d: a /dev path (cdc-wdm or tty; a path in /dev also matches the same
      * name under a non-default dev root) or a USB port path.
      */
+    /** VID:PID (4 + 4 hex digits, as qmi-firmware-update -d and lsusb -d take them). */
+    private static final java.util.regex.Pattern VID_PID = java.util.regex.Pattern.compile(
+            "(\\p{XDigit}{4}):(\\p{XDigit}{4})");
+    /** BUS:DEV (decimal, as lsusb prints them and qmi-firmware-update -s takes them). */
+    private static final java.util.regex.Pattern BUS_DEV = java.util.regex.Pattern.compile("(\\d{1,3}):(\\d{1,3})");
+
+    /** Whether {@code spec} selects devices by USB id (VID:PID) or bus address (BUS:DEV) rather than naming one. */
+    public static boolean isUsbSelector(String spec) {
+        return VID_PID.matcher(spec).matches() || BUS_DEV.matcher(spec).matches();
+    }
+
+    /** The devices a VID:PID or BUS:DEV selector matches, in scan order (none for another kind of spec). */
+    public List<Device> select(String spec) {
+        java.util.regex.Matcher id = VID_PID.matcher(spec);
+        if (id.matches()) {
+            int vid = Integer.parseInt(id.group(1), 16);
+            int pid = Integer.parseInt(id.group(2), 16);
+            return scan().stream().filter(d -> d.vendorId() == vid && d.productId() == pid).toList();
+        }
+        java.util.regex.Matcher bd = BUS_DEV.matcher(spec);
+        if (bd.matches()) {
+            int bus = Integer.parseInt(bd.group(1));
+            int dev = Integer.parseInt(bd.group(2));
+            return scan().stream().filter(d -> d.devnum() == dev && busnum(d) == bus).toList();
+        }
+        return List.of();
+    }
+
+    /** sysfs busnum; else the bus a port path starts with ("2-1.4" is on bus 2), which is how the kernel names it. */
+    private static int busnum(Device d) {
+        try {
+            return Integer.parseInt(Files.readString(d.sysfsDir().resolve("busnum")).strip());
+        } catch (IOException | NumberFormatException | NullPointerException e) {
+            int dash = d.port().indexOf('-');
+            try {
+                return dash > 0 ? Integer.parseInt(d.port().substring(0, dash)) : -1;
+            } catch (NumberFormatException e2) {
+                return -1;
+            }
+        }
+    }
+
     public Optional<Device> find(String spec) {
+        if (isUsbSelector(spec)) {
+            List<Device> hits = select(spec);
+            return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
+        }
         List<Device> all = scan();
         if (spec.contains("/")) {
             Path p = Path.of(spec).toAbsolutePath().normalize();

@@ -25,7 +25,14 @@ public final class Inspection {
     }
 
     public static FirmwarePackage open(Path source, Duration limit) throws IOException, InterruptedException {
-        return open(() -> FirmwarePackage.open(source, Limits.defaults()), source.toString(), limit);
+        return open(java.util.List.of(source), limit);
+    }
+
+    /** Several files are one package, in the order given (FirmwarePackage.openFiles). */
+    public static FirmwarePackage open(java.util.List<Path> sources, Duration limit) throws IOException,
+            InterruptedException {
+        return open(() -> FirmwarePackage.openFiles(sources, java.util.List.of(), Limits.defaults(), true),
+                sources.size() == 1 ? sources.get(0).toString() : sources.toString(), limit);
     }
 
     static FirmwarePackage open(Callable<FirmwarePackage> opener, String what, Duration limit)

@@ -66,6 +66,9 @@ final class Write implements Lifecycle {
         run.end(Map.of("bytes", r.bytes(), "images", r.images().size(), "reset", r.reset()));
         run.result.put("bytes_sent", r.bytes());
         run.result.put("images_written", r.written());
+        if (!r.digests().isEmpty()) {
+            run.result.put("digests", Digests.json(r.digests()));
+        }
         return dl;
     }
 

@@ -116,6 +116,82 @@ class DownloadCommandTest {
         }
     }
 
+    /**
+     * qdl's command line: the programmer, then rawprogram and patch XML files (here under other
+     * names, told apart by their root element), the images in another folder given by --include.
+     * The flash ends as `download DIR` leaves it.
+     */
+    @Test
+    void looseFilesInQdlsOrderWithIncludeFlashWhatTheDirectoryDoes(@TempDir Path dir, @TempDir Path storage,
+                                                                   @TempDir Path loose) throws Exception {
+        Path src = samples.resolve(SamplePackages.EDL_DIR);
+        Path xml = Files.createDirectories(loose.resolve("xml"));
+        Path images = Files.createDirectories(loose.resolve("images"));
+        try (var files = Files.list(src)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                Path to = n.equals(SamplePackages.EDL_PROGRAMMER) ? xml.resolve("loader.elf")
+                        : n.equals("rawprogram0.xml") ? xml.resolve("flash.xml")
+                        : n.equals("patch0.xml") ? xml.resolve("fixups.xml") : images.resolve(n);
+                Files.copy(f, to);
+            }
+        }
+        String[] files = {xml.resolve("loader.elf").toString(), xml.resolve("flash.xml").toString(),
+                xml.resolve("fixups.xml").toString()};
+        CliRun missing = run("download", files[0], files[1], files[2], "--tty", dir.resolve("none").toString());
+        assertEquals(ExitCode.BAD_PACKAGE.code, missing.code(), missing.err());
+        assertTrue(missing.err().contains("which is not in the package"), missing.err());
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", files[0], files[1], files[2], "--include", images.toString(), "--tty",
+                    tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(7, r.last().get("images").size(), r.last().toString());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
+    /** The package's programmer is used, but one signed for another chip is refused before it is uploaded. */
+    @Test
+    void aPackageProgrammerForAnotherChipIsRefusedBeforeUploadAndOneThatFitsIsUsed(@TempDir Path dir,
+                                                                                  @TempDir Path storage,
+                                                                                  @TempDir Path pkgs) throws Exception {
+        Path other = io.modemflash.vectors.samples.SamplePackages.edl(pkgs.resolve("other"));
+        Files.write(other.resolve(SamplePackages.EDL_PROGRAMMER), io.modemflash.vectors.samples.SampleLoaders.loader(
+                0x0009600E1L, 1, 0, io.modemflash.vectors.samples.SampleLoaders.EDL_ROOT));
+        Path fits = io.modemflash.vectors.samples.SamplePackages.edl(pkgs.resolve("fits"));
+        Files.write(fits.resolve(SamplePackages.EDL_PROGRAMMER), io.modemflash.vectors.samples.SampleLoaders.loader(
+                io.modemflash.vectors.samples.SampleLoaders.EDL_MSM_ID, 1, 0,
+                io.modemflash.vectors.samples.SampleLoaders.EDL_ROOT));
+        try (EmulatedModem modem = start(Profiles.EDL, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", other.toString(), "--tty", tty.toString(), "--json");
+            assertEquals(ExitCode.WRONG_DEVICE.code, r.code(), r.err());
+            assertTrue(r.last().get("message").asText().contains("it is for MSM 0x009600E1, the chip is 0x000CE0E1; "
+                    + "nothing uploaded"), r.last().toString());
+            r = run("download", fits.toString(), "--tty", tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+        }
+    }
+
+    @Test
+    void severalCweFilesAreWrittenInTheOrderGiven(@TempDir Path dir, @TempDir Path storage) throws Exception {
+        Path pkg = samples.resolve(SamplePackages.EM7565_DIR);
+        try (EmulatedModem modem = start(Profiles.EM7565, storage)) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", pkg.resolve(SamplePackages.EM7565_NVU).toString(),
+                    pkg.resolve(SamplePackages.EM7565_CWE).toString(), "--tty", tty.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            List<Path> stored = modem.boot().images().images();
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_NVU)), Files.readAllBytes(stored.get(0)));
+            assertArrayEquals(Files.readAllBytes(pkg.resolve(SamplePackages.EM7565_CWE)), Files.readAllBytes(stored.get(1)));
+        }
+    }
+
     @Test
     void aDisconnectExitsWith10AndTheSameCommandThenCompletes(@TempDir Path dir, @TempDir Path storage)
             throws Exception {
@@ -181,6 +257,59 @@ class DownloadCommandTest {
             throws Exception {
         failsThenCompletes(dir, storage, "reject-programmer", ExitCode.PROTOCOL,
                 "programmer rejected: hash table auth failure");
+    }
+
+    @Test
+    void aSectorStoredWronglyFailsTheDigestCheckWith8NamingThePartitionAndARerunRepairsIt(@TempDir Path dir,
+                                                                                        @TempDir Path storage)
+            throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        try (EmulatedModem modem = start(Profiles.EDL, storage, "corrupt-sector:modem")) {
+            PtyFace face = modem.publishPty(dir);
+            Path tty = downloadTty(modem, face, 1);
+            CliRun r = run("download", pkg, "--tty", tty.toString(), "--json");
+            assertEquals(ExitCode.VERIFY_MISMATCH.code, r.code(), r.err());
+            String message = r.last().get("message").asText();
+            assertTrue(message.contains("modem.img -> modem") && message.contains("does not hold what was written"),
+                    message);
+            assertTrue(message.startsWith("verify of modem.img"), message);
+            assertFalse(r.err().contains("\tat "), "no stack trace");
+
+            // the fault fired once: the same command (the programmer still runs, no reset after a failure)
+            // rewrites the partition and proves every region
+            r = run("download", pkg, "--tty", tty.toString(), "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertEdlStorage(storage);
+            var digests = r.last().get("digests");
+            // gpt_main0, sbl1, modem, gpt_backup0, system (2 RAW + 1 FILL runs), persist
+            assertEquals(8, digests.size(), digests.toString());
+            for (var d : digests) {
+                assertEquals("getsha256digest", d.get("method").asText());
+                assertEquals(64, d.get("sha256").asText().length());
+            }
+            byte[] lun0 = Files.readAllBytes(storage.resolve("lun0.img"));
+            var modemCheck = digests.get(2);
+            assertEquals("modem.img -> modem", modemCheck.get("image").asText());
+            int at = modemCheck.get("start_sector").asInt() * SamplePackages.EDL_SECTOR_SIZE;
+            int len = modemCheck.get("sectors").asInt() * SamplePackages.EDL_SECTOR_SIZE;
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.util.Arrays.copyOfRange(lun0, at, at + len))), modemCheck.get("sha256").asText());
+        }
+    }
+
+    @Test
+    void withoutTheDigestCheckTheWronglyStoredSectorGoesUnnoticed(@TempDir Path dir, @TempDir Path storage)
+            throws Exception {
+        String pkg = samples.resolve(SamplePackages.EDL_DIR).toString();
+        try (EmulatedModem modem = start(Profiles.EDL, storage, "corrupt-sector:2")) {
+            Path tty = downloadTty(modem, modem.publishPty(dir), 1);
+            CliRun r = run("download", pkg, "--tty", tty.toString(), "--json", "--no-digest-verify");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(0, r.last().get("digests").size());
+            assertTrue(modem.awaitApplicationMode(java.time.Duration.ofSeconds(10)));
+            assertThrows(AssertionError.class, () -> assertEdlStorage(storage), "sbl1 holds a flipped byte");
+        }
     }
 
     @Test

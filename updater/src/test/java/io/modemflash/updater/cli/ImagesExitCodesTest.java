@@ -38,6 +38,7 @@ class ImagesExitCodesTest {
             Map.entry("SparseWriter.java: IllegalArgumentException", "the sample writer's own input"),
             Map.entry("XzBytes.java: IllegalStateException", "the test/sample builder's own input"),
             Map.entry("ImageScanner.java: IllegalStateException", "a JDK without SHA-256"),
+            Map.entry("LoaderIdentity.java: IllegalStateException", "a JDK without SHA-256/SHA-384"),
             Map.entry("SecureXml.java: IllegalStateException", "a JDK whose XML parser cannot be hardened"),
             Map.entry("ArchiveExtractor.java: IllegalStateException", "a format enum value without a reader"),
             Map.entry("FlatOp.java: IllegalStateException", "asking a raw program for sparse runs"),

@@ -98,6 +98,30 @@ class InspectCommandTest {
     }
 
     @Test
+    void aRawprogramXmlAloneIsInspectedWithTheFilesBesideIt() throws Exception {
+        Path pkg = io.modemflash.vectors.samples.SamplePackages.edl(dir);
+        Run r = run("inspect", pkg.resolve("rawprogram0.xml").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = r.events().get(0);
+        assertEquals("qualcomm-edl", n.get("protocol").asText());
+        assertEquals(io.modemflash.vectors.samples.SamplePackages.EDL_FIRMWARE, n.get("firmware_version").asText());
+    }
+
+    @Test
+    void severalCweFilesAreOnePackageInTheOrderGiven() throws Exception {
+        Path d = io.modemflash.vectors.samples.SamplePackages.em7565(dir);
+        Path cwe = d.resolve(io.modemflash.vectors.samples.SamplePackages.EM7565_CWE);
+        Path nvu = d.resolve(io.modemflash.vectors.samples.SamplePackages.EM7565_NVU);
+        for (List<Path> order : List.of(List.of(cwe, nvu), List.of(nvu, cwe))) {
+            try (var p = io.modemflash.images.FirmwarePackage.openFiles(order, List.of(),
+                    io.modemflash.images.Limits.defaults(), true)) {
+                assertEquals(order.stream().map(f -> f.getFileName().toString()).toList(),
+                        p.images().stream().map(io.modemflash.images.PackageImage::name).toList());
+            }
+        }
+    }
+
+    @Test
     void jsonOfAFlatBuildNamesEachImageItsSizeHashAndPartitionsAndTheProblems() throws Exception {
         Path pkg = io.modemflash.vectors.samples.SamplePackages.edl(dir);
         Files.createSymbolicLink(pkg.resolve("stray-link"), pkg.resolve("modem.img")); // worth a warning, not a refusal

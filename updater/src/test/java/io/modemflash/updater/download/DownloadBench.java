@@ -137,6 +137,11 @@ public final class DownloadBench {
             for (int i = 0; i < runs; i++) {
                 switch (w) {
                     case "raw" -> report("firehose raw", flash(Profiles.EDL, dir.resolve("raw")));
+                    // the same without the SHA-256 check of each program (--no-digest-verify): its cost
+                    case "raw-nodigest" -> report("firehose raw, no digest", flash(Profiles.EDL, dir.resolve("raw"),
+                            DownloadOptions.DEFAULTS.withVerifyDigests(false)));
+                    case "sparse-nodigest" -> report("firehose sparse, no dig.", flash(Profiles.EDL,
+                            dir.resolve("sparse"), DownloadOptions.DEFAULTS.withVerifyDigests(false)));
                     case "sparse" -> report("firehose sparse", flash(Profiles.EDL, dir.resolve("sparse")));
                     case "sparse4g" -> report("firehose sparse 4 GiB", flash(Profiles.EDL, dir.resolve("sparse4g")));
                     case "qdl" -> report("sierra qdl", flash(Profiles.MC7455, dir.resolve("qdl")));
@@ -161,12 +166,16 @@ public final class DownloadBench {
     }
 
     static DownloadResult flash(Profile p, Path pkgDir) throws Exception {
+        return flash(p, pkgDir, DownloadOptions.DEFAULTS);
+    }
+
+    static DownloadResult flash(Profile p, Path pkgDir, DownloadOptions options) throws Exception {
         Path storage = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "bench-storage-");
         try (BootSide boot = bootSide(p, storage);
              FirmwarePackage pkg = FirmwarePackage.open(pkgDir, Limits.defaults())) {
             boot.enterDownloadMode();
             Link link = boot.awaitBootLink(Duration.ofSeconds(10));
-            DownloadResult r = new Downloader(DownloadOptions.DEFAULTS, e -> { }).download(pkg, link);
+            DownloadResult r = new Downloader(options, e -> { }).download(pkg, link);
             boot.awaitApplicationMode(Duration.ofSeconds(60));
             return r;
         } finally {

@@ -152,6 +152,17 @@ class UpdateFaultTest {
     }
 
     @Test
+    void aSectorStoredWronglyIsAVerificationMismatchNamingThePartitionAndTheSameCommandRewritesIt() throws Exception {
+        UpdateOptions opt = options(Map.of());
+        fails(run(Profiles.EDL, "corrupt-sector:modem", EmulatedBench.Bus.NORMAL, samples.edl(), opt),
+                ExitCode.VERIFY_MISMATCH, Stage.DOWNLOAD, "verify of modem.img: modem.img -> modem (LUN 0");
+        // the journal holds what was proven before it (gpt_main0, sbl1): the rerun starts at modem.img
+        EmulatedBench.Run again = completesAgain(Profiles.EDL, samples.edl(), opt, LeftIn.DOWNLOAD_MODE);
+        String digests = String.valueOf(again.result().fields().get("digests"));
+        assertTrue(digests.contains("\"image\":\"modem.img -> modem\"") && !digests.contains("sbl1.mbn"), digests);
+    }
+
+    @Test
     void aStallIsCutByTheStageTimeoutAndTheSameCommandThenUpdates() throws Exception {
         // the same limit also bounds the rerun's whole EDL download: room for a loaded machine
         UpdateOptions opt = options(Map.of(Stage.DOWNLOAD, Duration.ofSeconds(8)));
