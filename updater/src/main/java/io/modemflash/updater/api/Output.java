@@ -39,6 +39,8 @@ public final class Output {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public Output(boolean json, boolean verbose, PrintStream out, PrintStream err) {
         this.json = json;
         this.verbose = verbose;
@@ -75,8 +77,22 @@ public final class Output {
         }
     }
 
+    /** Sees every event, printed or not (update's JUnit report follows the stages through it). */
+    @FunctionalInterface
+    public interface Listener {
+        void event(String name, Map<String, ?> fields);
+    }
+
+    /** Adds a listener for the events that follow. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
     /** A JSON Lines event: {"event": name, ...fields}. Printed only with --json. */
     public void event(String name, Map<String, ?> fields) {
+        for (Listener l : listeners) {
+            l.event(name, fields);
+        }
         if (!json) {
             return;
         }
