@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is the run's overall result and the last line a run prints.
  */
 public final class Output {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Jackson comes up with the first JSON line, not with every run (its ~370 classes cost start-up). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
     private static final List<String> LEADING = List.of("event", "device", "stage", "ok", "exit_code", "error",
             "message");
     /** Set once the overall result was printed: a signal arriving later must not print a second one. */
@@ -49,7 +52,7 @@ public final class Output {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Json.MAPPER;
     }
 
     public boolean json() {
@@ -96,9 +99,9 @@ public final class Output {
         if (!json) {
             return;
         }
-        ObjectNode node = MAPPER.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("event", name);
-        node.setAll((ObjectNode) MAPPER.valueToTree(ordered(fields)));
+        node.setAll((ObjectNode) Json.MAPPER.valueToTree(ordered(fields)));
         emit(node);
     }
 
@@ -120,9 +123,9 @@ public final class Output {
         if (!json) {
             return;
         }
-        ObjectNode node = MAPPER.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("event", "result");
-        node.setAll((ObjectNode) MAPPER.valueToTree(m));
+        node.setAll((ObjectNode) Json.MAPPER.valueToTree(m));
         emit(node);
     }
 
@@ -154,7 +157,7 @@ public final class Output {
 
     /** The stable key order (see the class comment); results get "version". */
     static ObjectNode canonical(ObjectNode node) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         for (String k : LEADING) {
             if (node.has(k)) {
                 n.set(k, node.get(k));

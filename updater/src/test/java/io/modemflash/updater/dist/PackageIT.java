@@ -32,6 +32,14 @@ class PackageIT {
     @TempDir
     Path tmp;
 
+    /** The launcher's cache (XDG_CACHE_HOME/modemflash), kept out of the real home. */
+    Path cache;
+
+    @org.junit.jupiter.api.BeforeEach
+    void cacheInTmp() {
+        cache = tmp.resolve("xdg-cache/modemflash");
+    }
+
     @Test
     void theTarballRunsFromAnywhereThroughASymlink() throws Exception {
         Path tarball = TARGET.resolve("modemflash-" + VERSION + ".tar.gz");
@@ -55,6 +63,12 @@ class PackageIT {
         Path elsewhere = Files.createDirectories(tmp.resolve("home/bin"));
         Path link = Files.createSymbolicLink(elsewhere.resolve("modemflash"), top.resolve("bin/modemflash"));
         Path cwd = Files.createDirectories(tmp.resolve("somewhere"));
+        assertEquals("modemflash " + VERSION + " (commit " + Version.commit() + ")", run(cwd, 60, link.toString(), "--version").strip());
+        // short commands make their AppCDS archive on their first run, then start from it; stdout stays clean
+        try (var archives = Files.list(cache)) {
+            assertEquals(List.of("help-"), archives.map(p -> p.getFileName().toString().replaceAll("[0-9]+\\.jsa$", ""))
+                    .toList(), "one finished archive for help/--version");
+        }
         assertEquals("modemflash " + VERSION + " (commit " + Version.commit() + ")", run(cwd, 60, link.toString(), "--version").strip());
         String demo = run(cwd, 300, link.toString(), "demo");
         assertTrue(demo.contains("flash equals the package byte for byte"), demo);
@@ -126,8 +140,10 @@ class PackageIT {
     }
 
     /** Runs a command in cwd; its stdout, stderr folded in; fails on a non-zero exit. */
-    static String run(Path cwd, int timeoutSeconds, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+    String run(Path cwd, int timeoutSeconds, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", cache.getParent().toString());
+        Process p = pb.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = new Thread(() -> {
             try {
