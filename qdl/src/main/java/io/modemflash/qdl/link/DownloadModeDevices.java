@@ -58,6 +58,11 @@ public final class DownloadModeDevices {
     public record InterfaceClass(int number, int interfaceClass, int subClass, int protocol) {
     }
 
+    /** Every known download-mode identity (the udev rule the packages ship covers each). */
+    public static java.util.Collection<KnownId> knownIds() {
+        return KNOWN.values();
+    }
+
     public static Optional<KnownId> known(int vendorId, int productId) {
         return Optional.ofNullable(KNOWN.get(key(vendorId, productId)));
     }

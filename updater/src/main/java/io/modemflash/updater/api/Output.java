@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is the run's overall result and the last line a run prints.
  */
 public final class Output {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Jackson comes up with the first JSON line, not with every run (its ~370 classes cost start-up). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
     private static final List<String> LEADING = List.of("event", "device", "stage", "ok", "exit_code", "error",
             "message");
     /** Set once the overall result was printed: a signal arriving later must not print a second one. */
@@ -39,6 +42,8 @@ public final class Output {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public Output(boolean json, boolean verbose, PrintStream out, PrintStream err) {
         this.json = json;
         this.verbose = verbose;
@@ -47,7 +52,7 @@ public final class Output {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Json.MAPPER;
     }
 
     public boolean json() {
@@ -75,14 +80,28 @@ public final class Output {
         }
     }
 
+    /** Sees every event, printed or not (update's JUnit report follows the stages through it). */
+    @FunctionalInterface
+    public interface Listener {
+        void event(String name, Map<String, ?> fields);
+    }
+
+    /** Adds a listener for the events that follow. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
     /** A JSON Lines event: {"event": name, ...fields}. Printed only with --json. */
     public void event(String name, Map<String, ?> fields) {
+        for (Listener l : listeners) {
+            l.event(name, fields);
+        }
         if (!json) {
             return;
         }
-        ObjectNode node = MAPPER.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("event", name);
-        node.setAll((ObjectNode) MAPPER.valueToTree(ordered(fields)));
+        node.setAll((ObjectNode) Json.MAPPER.valueToTree(ordered(fields)));
         emit(node);
     }
 
@@ -104,9 +123,9 @@ public final class Output {
         if (!json) {
             return;
         }
-        ObjectNode node = MAPPER.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("event", "result");
-        node.setAll((ObjectNode) MAPPER.valueToTree(m));
+        node.setAll((ObjectNode) Json.MAPPER.valueToTree(m));
         emit(node);
     }
 
@@ -138,7 +157,7 @@ public final class Output {
 
     /** The stable key order (see the class comment); results get "version". */
     static ObjectNode canonical(ObjectNode node) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         for (String k : LEADING) {
             if (node.has(k)) {
                 n.set(k, node.get(k));

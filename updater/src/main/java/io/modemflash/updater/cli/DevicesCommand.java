@@ -3,6 +3,7 @@ package io.modemflash.updater.cli;
 import io.modemflash.updater.api.ExitCode;
 import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
+import io.modemflash.updater.discovery.DeviceAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -29,6 +30,13 @@ public final class DevicesCommand implements Callable<Integer> {
         for (Device d : devices) {
             out.event("device", d.fields());
             out.text(describe(d));
+        }
+        for (Device d : devices) {
+            DeviceAccess.problem(d, rootOptions.roots()).ifPresent(problem -> {
+                out.note("warning: " + problem);
+                out.event("warning", Map.of("port", d.port(), "node", d.usbNode(rootOptions.roots()).toString(),
+                        "rule", DeviceAccess.UDEV_RULE, "message", problem));
+            });
         }
         if (devices.isEmpty()) {
             out.note("no modem found (looked in " + rootOptions.roots().sys() + ")");

@@ -5,6 +5,7 @@ import io.modemflash.updater.api.Output;
 import io.modemflash.updater.api.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
         Output.startRun();
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         return cli.execute(sharedOptionsAfterCommand(cli, args));
     }
 
@@ -86,7 +87,53 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return configured(new CommandLine(new Main()));
+    }
+
+    /**
+     * The command line for these arguments: when they name a subcommand (other than help), only
+     * that subcommand's model is built. picocli builds every subcommand's model, by reflection,
+     * when it builds the top command's: for `info` that loaded the emulator, image formats and
+     * D-Bus classes it never uses. The full tree (top-level help, "did you mean") otherwise.
+     */
+    public static CommandLine commandLine(String... args) {
+        Class<?> only = subcommandNamed(commandWord(args));
+        if (only == null) {
+            return commandLine();
+        }
+        CommandSpec top = CommandSpec.wrapWithoutInspection(new Main());
+        Command main = Main.class.getAnnotation(Command.class);
+        top.name(main.name()).mixinStandardHelpOptions(true).versionProvider(new VersionProvider());
+        CommandLine sub = new CommandLine(only);
+        top.addSubcommand(sub.getCommandName(), sub);
+        return configured(new CommandLine(top));
+    }
+
+    /** The first argument that is not a shared option: the subcommand's name when there is one. */
+    private static String commandWord(String[] args) {
+        for (String a : args) {
+            if (!SHARED_OPTIONS.contains(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** The subcommand class of that name or alias, from Main's own annotation (no model built); null for help. */
+    private static Class<?> subcommandNamed(String name) {
+        if (name == null || name.equals("help")) {
+            return null;
+        }
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command cmd = c.getAnnotation(Command.class);
+            if (cmd != null && (cmd.name().equals(name) || Arrays.asList(cmd.aliases()).contains(name))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine configured(CommandLine cli) {
         cli.setExecutionExceptionHandler(new FailureHandler());
         cli.setExitCodeExceptionMapper(FailureHandler::exitCodeOf);
         cli.setParameterExceptionHandler(FailureHandler::usage);

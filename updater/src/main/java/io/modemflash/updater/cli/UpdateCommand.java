@@ -17,6 +17,7 @@ import io.modemflash.updater.pipeline.Stage;
 import io.modemflash.updater.pipeline.UpdateOptions;
 import io.modemflash.updater.pipeline.UpdatePipeline;
 import io.modemflash.updater.progress.DownloadProgress;
+import io.modemflash.updater.report.JUnitReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,6 +96,11 @@ public final class UpdateCommand implements Callable<Integer> {
             description = "Where resume journals are kept (default: ~/.local/state/modemflash).")
     Path stateDir;
 
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write the run as JUnit XML to FILE (for CI: Jenkins, GitLab): one test suite per modem "
+                    + "with one test case per stage and one for the modem.")
+    Path junitFile;
+
     @Option(names = "--poll-ms", hidden = true, description = "sysfs polling interval (ms).")
     long pollMs = 250;
 
@@ -120,6 +126,9 @@ public final class UpdateCommand implements Callable<Integer> {
     @Mixin
     ModemManagerOptions modemManager;
 
+    /** Follows the stages for --junit; null without it. */
+    private JUnitReport junit;
+
     /** A modem named on the command line: found, or why not (reported as its own failed result). */
     private record Target(String name, Device device, Failure failure) {
     }
@@ -129,6 +138,11 @@ public final class UpdateCommand implements Callable<Integer> {
         Output out = outputOptions.output();
         UpdateOptions opt = options();
         usableStateDir(opt.stateDir());
+        if (junitFile != null) {
+            usableReportFile(junitFile);
+            junit = new JUnitReport();
+            out.listen(junit);
+        }
         rootOptions.impliedBy(devices);
         DeviceScanner scanner = rootOptions.scanner();
         List<Target> targets = targets(scanner, opt.stateDir());
@@ -147,7 +161,9 @@ public final class UpdateCommand implements Callable<Integer> {
         try {
             opened = Inspection.open(packagePaths, opt.timeout(Stage.INSPECT));
         } catch (IOException | RuntimeException | InterruptedException e) {
-            return inspectFailed(out, e);
+            int code = inspectFailed(out, e);
+            writeJunit(out, List.of());
+            return code;
         }
         // the package's temporary files go on every way out, Ctrl-C included (the pipelines unwind first)
         try (FirmwarePackage pkg = opened) {
@@ -277,6 +293,7 @@ public final class UpdateCommand implements Callable<Integer> {
         if (results.size() > 1) {
             summary(results).forEach(out::text);
         }
+        writeJunit(out, results);
         Map<String, Object> overall = new LinkedHashMap<>();
         overall.put("devices", results.size());
         overall.put("updated", ok - skipped);
@@ -301,14 +318,38 @@ public final class UpdateCommand implements Callable<Integer> {
         return lines;
     }
 
+    /** --junit FILE: its folder must take a file (a usage error now, not a lost report after the flash). */
+    private static void usableReportFile(Path file) {
+        writableOrUsageError(file.toAbsolutePath().getParent(), "--junit " + file + ": cannot write a report there");
+        if (Files.isDirectory(file)) {
+            throw new Failure(ExitCode.USAGE, "--junit " + file + ": is a directory; name a file");
+        }
+    }
+
+    private void writeJunit(Output out, List<UpdatePipeline.Result> results) {
+        if (junit == null) {
+            return;
+        }
+        try {
+            junit.write(junitFile, packagePath, results);
+        } catch (IOException e) {
+            out.note("modemflash: --junit " + junitFile + ": the report could not be written: " + e.getMessage());
+        }
+    }
+
     /** --state-dir must be a directory we can write (a usage error otherwise, not an internal one). */
     private static void usableStateDir(Path dir) {
+        writableOrUsageError(dir, "--state-dir " + dir + ": cannot keep resume journals there");
+    }
+
+    /** Creates dir if need be and proves a file can be made in it; else a usage error saying problem and why. */
+    private static void writableOrUsageError(Path dir, String problem) {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".probe", ".tmp");
             Files.delete(probe);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new Failure(ExitCode.USAGE, "--state-dir " + dir + ": cannot keep resume journals there ("
+            throw new Failure(ExitCode.USAGE, problem + " ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }

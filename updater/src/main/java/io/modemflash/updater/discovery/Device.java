@@ -53,6 +53,17 @@ public record Device(String port, String peerPort, int vendorId, int productId, 
         return mode == Mode.DOWNLOAD;
     }
 
+    /** The USB bus number: the kernel names a device's port after its bus ("3-1.4" is on bus 3). */
+    public int bus() {
+        int dash = port.indexOf('-');
+        return Integer.parseInt(dash < 0 ? port.replaceFirst("^usb", "") : port.substring(0, dash));
+    }
+
+    /** The usbfs node libusb opens for this device: DEV/bus/usb/BBB/DDD. */
+    public Path usbNode(SystemRoots roots) {
+        return roots.dev().resolve(String.format("bus/usb/%03d/%03d", bus(), devnum));
+    }
+
     /** Same enumeration of the same device (a re-enumeration changes devnum or identity). */
     public boolean sameEnumeration(Device other) {
         return other != null && port.equals(other.port) && vendorId == other.vendorId
