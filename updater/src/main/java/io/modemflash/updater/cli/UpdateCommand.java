@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -331,7 +332,8 @@ public final class UpdateCommand implements Callable<Integer> {
             return;
         }
         try {
-            junit.write(junitFile, packagePath, results);
+            // several files make one package (update A.cwe B.nvu): the property names them all
+            junit.write(junitFile, packagePaths.stream().map(Path::toString).collect(Collectors.joining(" ")), results);
         } catch (IOException e) {
             out.note("modemflash: --junit " + junitFile + ": the report could not be written: " + e.getMessage());
         }

@@ -84,14 +84,14 @@ public final class JUnitReport implements Output.Listener {
     }
 
     /** Writes the report for these per-modem results (replacing FILE whole, never leaving half of it). */
-    public synchronized void write(Path file, Path packagePath, List<UpdatePipeline.Result> results) throws IOException {
+    public synchronized void write(Path file, String packageName, List<UpdatePipeline.Result> results) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
         try {
             try (OutputStream o = Files.newOutputStream(tmp)) {
                 XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(o, "UTF-8");
-                writeTo(new Xml(x), packagePath, results);
+                writeTo(new Xml(x), packageName, results);
                 x.close();
             } catch (XMLStreamException e) {
                 throw new IOException("writing " + file + ": " + e.getMessage(), e);
@@ -102,7 +102,7 @@ public final class JUnitReport implements Output.Listener {
         }
     }
 
-    private void writeTo(Xml x, Path packagePath, List<UpdatePipeline.Result> results) throws XMLStreamException {
+    private void writeTo(Xml x, String packageName, List<UpdatePipeline.Result> results) throws XMLStreamException {
         List<Suite> suites = new ArrayList<>();
         if (results.isEmpty()) { // the package failed inspection: no modem was reached
             suites.add(suite("modemflash update", RUN, null));
@@ -122,7 +122,7 @@ public final class JUnitReport implements Output.Listener {
                             startedAt.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)),
                     "hostname", hostname());
             x.open("properties");
-            x.empty("property", "name", "package", "value", packagePath.toString());
+            x.empty("property", "name", "package", "value", packageName);
             x.empty("property", "name", "modemflash", "value", Version.full());
             x.close();
             for (Case c : s.cases) {
