@@ -87,8 +87,7 @@ public sealed interface MbimMessage {
 
         @Override
         public byte[] encode() {
-            ByteBuffer b = header(COMMAND, 48 + buffer.length, transactionId).putInt(1).putInt(0);
-            return b.put(service.bytes()).putInt(cid).putInt(commandType).putInt(buffer.length).put(buffer).array();
+            return serviceMessage(COMMAND, transactionId, service, cid, buffer, commandType);
         }
 
         @Override
@@ -124,8 +123,7 @@ public sealed interface MbimMessage {
 
         @Override
         public byte[] encode() {
-            ByteBuffer b = header(COMMAND_DONE, 48 + buffer.length, transactionId).putInt(1).putInt(0);
-            return b.put(service.bytes()).putInt(cid).putInt(status).putInt(buffer.length).put(buffer).array();
+            return serviceMessage(COMMAND_DONE, transactionId, service, cid, buffer, status);
         }
 
         @Override
@@ -160,8 +158,7 @@ public sealed interface MbimMessage {
 
         @Override
         public byte[] encode() {
-            ByteBuffer b = header(INDICATE_STATUS, 44 + buffer.length, transactionId).putInt(1).putInt(0);
-            return b.put(service.bytes()).putInt(cid).putInt(buffer.length).put(buffer).array();
+            return serviceMessage(INDICATE_STATUS, transactionId, service, cid, buffer);
         }
 
         @Override
@@ -275,6 +272,20 @@ public sealed interface MbimMessage {
         if (m.length < n) {
             throw new MbimFormatException("MBIM " + typeName(type) + " of " + m.length + " bytes; it needs " + n);
         }
+    }
+
+    /**
+     * The layout COMMAND, COMMAND_DONE and INDICATE_STATUS share: header, fragment header (one
+     * fragment of one), service UUID, CID, the message's own words (command type, status), the
+     * information buffer's length and the buffer.
+     */
+    private static byte[] serviceMessage(int type, int tid, MbimUuid service, int cid, byte[] buffer, int... words) {
+        int length = FRAGMENT_HEADER + 16 + 4 + 4 * words.length + 4 + buffer.length;
+        ByteBuffer b = header(type, length, tid).putInt(1).putInt(0).put(service.bytes()).putInt(cid);
+        for (int w : words) {
+            b.putInt(w);
+        }
+        return b.putInt(buffer.length).put(buffer).array();
     }
 
     private static ByteBuffer header(int type, int length, int tid) {
