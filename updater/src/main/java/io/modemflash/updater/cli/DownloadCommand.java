@@ -107,7 +107,7 @@ public final class DownloadCommand implements Callable<Integer> {
                     .withZeroLengthPackets(!noZlp).withReset(!noReset).withSkipImages(skipSet(skip))
                     .withVerifyDigests(!noDigestVerify);
             DownloadResult r;
-            try (Link link = device.open(out, "download " + packagePaths.get(0))) {
+            try (Link link = device.open(out, "download " + packagePaths.get(0), pkg.protocol())) {
                 out.note("device: " + link.describe());
                 r = new Downloader(opts, DownloadProgress.forCli(out)).download(pkg, link);
             }

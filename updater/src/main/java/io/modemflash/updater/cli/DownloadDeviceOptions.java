@@ -1,5 +1,6 @@
 package io.modemflash.updater.cli;
 
+import io.modemflash.images.Protocol;
 import io.modemflash.qdl.link.ForwardingLink;
 import io.modemflash.qdl.link.Link;
 import io.modemflash.qdl.link.NoMatchingDeviceException;
@@ -12,6 +13,7 @@ import io.modemflash.updater.api.Failure;
 import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
 import io.modemflash.updater.discovery.DeviceScanner;
+import io.modemflash.updater.pipeline.DownloadLinks;
 import io.modemflash.updater.pipeline.PortLock;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,9 +27,10 @@ import java.util.Optional;
 /**
  * Which download-mode device to talk to (picocli mixin of download, sahara and firehose),
  * found the way `devices` lists it: in sysfs, by USB port path (--port), chip serial
- * (--serial) or boot tty (--tty); without any, the single device in download mode. A
- * device with a boot tty (qcserial) is talked to over it, one without over libusb. The
- * modem's port is locked for the command's life (one process per modem).
+ * (--serial) or boot tty (--tty); without any, the single device in download mode. It is
+ * opened as `update` opens it ({@link DownloadLinks}: Sahara flows over libusb, Sierra/Gobi QDL
+ * over its boot tty when qcserial has bound one). The modem's port is locked for the command's
+ * life (one process per modem).
  */
 public final class DownloadDeviceOptions {
     @Option(names = "--port", paramLabel = "PATH",
@@ -50,8 +53,11 @@ public final class DownloadDeviceOptions {
         return tty == null ? rootOptions.realDevices() : tty.toAbsolutePath().normalize().startsWith("/dev");
     }
 
-    /** Opens the link (locked to this process; closed on Ctrl-C); with -v every transfer is traced in hex on stderr. */
-    public Link open(Output out, String what) throws IOException {
+    /**
+     * Opens the link for a flow of {@code protocol} (locked to this process; closed on Ctrl-C);
+     * with -v every transfer is traced in hex on stderr.
+     */
+    public Link open(Output out, String what, Protocol protocol) throws IOException {
         if (tty != null && (port != null || serial != null)) {
             throw new Failure(ExitCode.USAGE, "--tty cannot be combined with --port or --serial");
         }
@@ -63,12 +69,8 @@ public final class DownloadDeviceOptions {
         try {
             if (tty != null) {
                 link = TtyLink.open(tty);
-            } else if (device != null && device.downloadTty() != null) {
-                link = TtyLink.open(device.downloadTty().node());
             } else if (device != null) {
-                List<String> ports = device.peerPort() == null ? List.of(device.port())
-                        : List.of(device.port(), device.peerPort());
-                link = UsbLink.open(ports, serial);
+                link = DownloadLinks.open(device, protocol, scanner.roots(), w -> out.note("warning: " + w));
             } else {
                 link = openUsb();
             }

@@ -6,6 +6,7 @@ import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modemflash.qdl.download.DownloadEvent;
+import io.modemflash.images.Protocol;
 import io.modemflash.images.flat.RawProgramWriter;
 import io.modemflash.qdl.gpt.GptTable;
 import io.modemflash.images.sparse.SparseImage;
@@ -86,7 +87,7 @@ public final class FirehoseCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             out = options.output();
-            try (Link link = device.open(out, "firehose " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT))) {
+            try (Link link = device.open(out, "firehose " + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), Protocol.QUALCOMM_EDL)) {
                 FirehoseSession fh = connect.connect(link, out);
                 ObjectNode result = SaharaCommand.ok();
                 run(fh, result);

@@ -4,6 +4,7 @@ import io.modemflash.updater.api.ExitCode;
 import io.modemflash.updater.api.Output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modemflash.images.Protocol;
 import io.modemflash.qdl.download.DownloadEvent;
 import io.modemflash.qdl.download.WrongDeviceException;
 import io.modemflash.qdl.link.Link;
@@ -80,7 +81,7 @@ public final class SaharaCommand implements Runnable {
         public Integer call() throws IOException {
             Output out = options.output();
             io.modemflash.qdl.sahara.LoaderIndex index = loaders.index();
-            try (Link link = device.open(out, "sahara info")) {
+            try (Link link = device.open(out, "sahara info", Protocol.QUALCOMM_EDL)) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 s.enterCommandMode();
@@ -148,7 +149,7 @@ public final class SaharaCommand implements Runnable {
             Output out = options.output();
             Files.createDirectories(dir);
             DownloadProgress progress = DownloadProgress.forCli(out);
-            try (Link link = device.open(out, "sahara dump")) {
+            try (Link link = device.open(out, "sahara dump", Protocol.QUALCOMM_EDL)) {
                 SaharaSession s = new SaharaSession(link, sahara.options());
                 SaharaPacket.Hello hello = s.awaitHello();
                 if (hello.mode() != SaharaPacket.MODE_MEMORY_DEBUG) {

@@ -7,12 +7,9 @@ import io.modemflash.qdl.download.DownloadListener;
 import io.modemflash.qdl.download.DownloadResult;
 import io.modemflash.qdl.download.Downloader;
 import io.modemflash.qdl.link.Link;
-import io.modemflash.qdl.link.TtyLink;
-import io.modemflash.qdl.link.UsbLink;
 import io.modemflash.updater.api.Cancellation;
 import io.modemflash.updater.api.Output;
 import io.modemflash.updater.discovery.Device;
-import io.modemflash.updater.discovery.SystemRoots;
 import io.modemflash.updater.progress.DownloadProgress;
 import io.modemflash.updater.progress.Rate;
 import io.modemflash.updater.progress.Throttle;
@@ -129,38 +126,8 @@ final class Write implements Lifecycle {
         };
     }
 
-    /**
-     * The boot tty, or USB by port path (or its peer; libusb detaches qcserial). A device that
-     * speaks first (a Sahara HELLO on the first IN transfer) is claimed over USB even when it
-     * has a tty: the tty's first open starts the read URBs and the line discipline processes the
-     * first bytes with the kernel's cooked, echoing defaults inside that open, before any
-     * termios call can land (the kernel resets a minor's termios when a new device takes it).
-     * The tty is then only the fallback, with a warning.
-     */
+    /** The boot tty or USB, as {@link DownloadLinks} chooses. */
     private Link openLink(Device dl) throws IOException {
-        Device.Tty tty = dl.downloadTty();
-        List<String> ports = dl.peerPort() == null ? List.of(dl.port()) : List.of(dl.port(), dl.peerPort());
-        if (tty == null) {
-            return UsbLink.open(ports, null);
-        }
-        if (claimOverUsb(run.pkg.protocol(), run.scanner.roots())) {
-            try {
-                return UsbLink.open(ports, null);
-            } catch (IOException | RuntimeException | LinkageError e) {
-                run.warning("cannot claim " + dl.vidPid() + " on USB port " + dl.port() + " (" + e.getMessage()
-                        + "); using " + tty.node() + ", whose line discipline may echo or alter the first bytes"
-                        + " the device sends");
-            }
-        }
-        return TtyLink.open(tty.node());
-    }
-
-    /**
-     * Whether a download-mode device with a tty is better claimed over USB: when the protocol has
-     * the device speak first (every Sahara flow; Sierra/Gobi QDL devices wait for the host's
-     * hello), and only on the real sysfs, whose port paths name real USB ports.
-     */
-    static boolean claimOverUsb(Protocol protocol, SystemRoots roots) {
-        return roots.isSystem() && protocol != Protocol.SIERRA_QDL && protocol != Protocol.GOBI_QDL;
+        return DownloadLinks.open(dl, run.pkg.protocol(), run.scanner.roots(), run::warning);
     }
 }

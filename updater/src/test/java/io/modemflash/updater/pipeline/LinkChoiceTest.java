@@ -24,20 +24,20 @@ class LinkChoiceTest {
     void devicesThatSpeakFirstAreClaimedOverUsbOnTheRealSysfs() {
         SystemRoots real = SystemRoots.system();
         assertTrue(real.isSystem());
-        assertTrue(Write.claimOverUsb(Protocol.SIERRA_FIREHOSE, real), "Sahara HELLO on the first IN");
-        assertTrue(Write.claimOverUsb(Protocol.QUALCOMM_EDL, real), "Sahara HELLO on the first IN");
+        assertTrue(DownloadLinks.claimOverUsb(Protocol.SIERRA_FIREHOSE, real), "Sahara HELLO on the first IN");
+        assertTrue(DownloadLinks.claimOverUsb(Protocol.QUALCOMM_EDL, real), "Sahara HELLO on the first IN");
     }
 
     @Test
     void qdlDevicesWaitForTheHostAndKeepTheirTty() {
-        assertFalse(Write.claimOverUsb(Protocol.SIERRA_QDL, SystemRoots.system()));
-        assertFalse(Write.claimOverUsb(Protocol.GOBI_QDL, SystemRoots.system()));
+        assertFalse(DownloadLinks.claimOverUsb(Protocol.SIERRA_QDL, SystemRoots.system()));
+        assertFalse(DownloadLinks.claimOverUsb(Protocol.GOBI_QDL, SystemRoots.system()));
     }
 
     @Test
     void anEmulatorsTreeNamesNoRealUsbPort() {
         SystemRoots emulated = SystemRoots.of(tree, tree);
         assertFalse(emulated.isSystem());
-        assertFalse(Write.claimOverUsb(Protocol.SIERRA_FIREHOSE, emulated));
+        assertFalse(DownloadLinks.claimOverUsb(Protocol.SIERRA_FIREHOSE, emulated));
     }
 }
