@@ -29,7 +29,8 @@ echo "udevd $(pidof systemd-udevd) uptime $(cut -d' ' -f1 /proc/uptime)s kernel 
 mv "$ctl/ready.tmp" "$ctl/ready"
 
 # What commands see: the repository as cwd; modemflash runs the jar built on the host.
-export MODEMFLASH_NO_BUILD=1 VB_CTL="$ctl" VB_TOP="$top"
+# A guest JVM that crashes writes its hs_err file beside the results (the host root is read-only).
+export MODEMFLASH_NO_BUILD=1 VB_CTL="$ctl" VB_TOP="$top" MODEMFLASH_JAVA_OPTS="-XX:ErrorFile=$ctl/hs_err_pid%p.log"
 cd "$top"
 declare -A pids
 while [ ! -f "$ctl/poweroff" ]; do

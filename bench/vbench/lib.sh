@@ -254,7 +254,26 @@ vb_check() {
 }
 # vb_expect_exit DESCRIPTION WANTED ACTUAL
 vb_expect_exit() {
-  if [ "$3" = "$2" ]; then vb_pass "$1 (exit $3)"; else vb_fail "$1: exit $3, wanted $2"; fi
+  if [ "$3" = "$2" ]; then vb_pass "$1 (exit $3)"; else vb_fail "$1: exit $3, wanted $2"; vb_why; fi
+}
+# vb_why: after a wrong exit, what the last guest command said, so that a CI log tells the story:
+# a guest JVM's fatal error (its frame and signal, from the hs_err file the guest agent points
+# at the results), else the result's message, else its last lines.
+vb_why() {
+  local hs msg
+  if grep -q 'fatal error has been detected' <<<"${VB_OUT:-}"; then
+    printf '     the guest JVM crashed: %s\n' "$(grep -m1 -E '^# +(SIG[A-Z]+|Internal Error)' <<<"$VB_OUT" | sed 's/^# *//')" >&2
+    printf '     %s\n' "$(grep -A1 -m1 'Problematic frame' <<<"$VB_OUT" | tail -1 | sed 's/^# *//')" >&2
+    hs="$(grep -o "$VB_CTL/hs_err_pid[0-9]*.log" <<<"$VB_OUT" | head -1)"
+    if [ -n "$hs" ] && [ -f "$hs" ]; then
+      grep -m1 -E '^siginfo:' "$hs" | sed 's/^/     /' >&2
+      grep -m1 -A3 -E '^Instructions: ' "$hs" | sed 's/^/     /' >&2
+      grep -m1 -E '^(Event: .*(made not entrant|deoptimiz))' "$hs" | sed 's/^/     last: /' >&2 || true
+    fi
+    return 0
+  fi
+  msg="$(grep '"event":"result"' <<<"${VB_OUT:-}" | jq -r 'select(.message != null) | .message' 2>/dev/null | tail -1)"
+  if [ -n "$msg" ]; then printf '     says: %s\n' "$msg" >&2; else tail -5 <<<"${VB_OUT:-}" | sed 's/^/     | /' >&2; fi
 }
 vb_contains() { grep -qF -- "$2" <<<"$1"; }
 
