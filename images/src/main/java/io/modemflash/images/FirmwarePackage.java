@@ -297,8 +297,8 @@ public final class FirmwarePackage implements AutoCloseable {
      * the archive vouched for (its CRC-32 checked during extraction).
      */
     private ImageScanner.Result scan(Path file, List<ImageScanner.CrcRange> ranges) throws IOException {
-        ImageScanner.Result r = ImageScanner.scan(file, ranges);
         Long vouched = archiveCrcs.get(file);
+        ImageScanner.Result r = ImageScanner.scan(file, ranges, vouched != null);
         if (vouched != null && vouched != r.crc32()) {
             throw new BadPackageException(Reason.CRC_MISMATCH, name(file), String.format("CRC-32 is %08X, but was %08X "
                     + "when extracted: the file changed in the temporary directory", r.crc32(), vouched));
@@ -306,7 +306,7 @@ public final class FirmwarePackage implements AutoCloseable {
         return r;
     }
 
-    /** Who vouches for a file's CRC-32: the archive's own record (zip, 7z), else inspection's reading. */
+    /** Who vouched for the bytes inspection read: the archive's CRC-32 (zip, 7z), else inspection alone. */
     private String crcSource(Path file) {
         String n = source.getFileName().toString().toLowerCase(Locale.ROOT);
         if (archiveCrcs.containsKey(file) && (n.endsWith(".zip") || n.endsWith(".7z"))) {

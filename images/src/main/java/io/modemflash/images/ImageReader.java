@@ -7,15 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * How the download reads an image for the device: positional reads in increasing order,
  * while every byte of the file (including the parts never sent: a CWE header sent in an open
  * message, sparse chunk headers, Gobi's trailer, bytes past a partition) is hashed in file
  * order. The read that would deliver the last byte the download needs ({@code end}) first
- * hashes the rest of the file and compares the CRC-32 with the one inspection accepted (for
- * zip and 7z members, the archive's own): on a mismatch it throws a bad-package exception
+ * hashes the rest of the file and compares the CRC-32C with the one inspection read (for zip
+ * and 7z members, from the bytes it checked against the archive's CRC-32): on a mismatch it throws a bad-package exception
  * naming the image instead of returning that data, so the device never receives, and never
  * acknowledges, a complete corrupt image. Re-reads of bytes already hashed are served but not
  * checked again.
@@ -26,7 +26,7 @@ public final class ImageReader implements Closeable {
     private final PackageImage image;
     private final FileChannel channel;
     private final long end;
-    private final CRC32 crc = new CRC32();
+    private final CRC32C crc = new CRC32C();
     private byte[] scratch;
     private long hashed;
     private boolean verified;
@@ -135,11 +135,13 @@ public final class ImageReader implements Closeable {
         long size = channel.size();
         hashUpTo(size);
         verified = true;
-        if (size != image.size() || crc.getValue() != image.crc32()) {
-            throw new BadPackageException(Reason.CRC_MISMATCH, image.name(), String.format("CRC-32 of the bytes read for "
-                    + "the device is %08X (%d bytes), %s says %08X (%d bytes): the image is corrupt or changed after "
-                    + "inspection; its last bytes were not sent", crc.getValue(), size, image.crcSource(),
-                    image.crc32(), image.size()));
+        if (size != image.size() || crc.getValue() != image.crc32c()) {
+            String vouched = image.crcSource().equals("inspection") ? ""
+                    : ", where " + image.crcSource() + "'s CRC-32 matched";
+            throw new BadPackageException(Reason.CRC_MISMATCH, image.name(), String.format("CRC-32C of the bytes read for "
+                    + "the device is %08X (%d bytes), inspection read %08X (%d bytes%s): the image is corrupt or "
+                    + "changed after inspection; its last bytes were not sent", crc.getValue(), size, image.crc32c(),
+                    image.size(), vouched));
         }
     }
 

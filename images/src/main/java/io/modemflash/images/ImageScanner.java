@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * Reads a file once, in 1 MiB pieces, and computes everything inspection needs from its
- * bytes: SHA-256, CRC-32 of the whole file (what the download checks again while it sends
- * the file), Sierra CRCs over given ranges, and the first Qualcomm
- * {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend on the file size.
+ * bytes: SHA-256, CRC-32C of the whole file (what the download checks again while it sends
+ * the file), CRC-32 where an archive's record is to be checked, Sierra CRCs over given ranges,
+ * and the first Qualcomm {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend
+ * on the file size.
  */
 public final class ImageScanner {
     static final byte[] MARKER = "QC_IMAGE_VERSION_STRING=".getBytes(StandardCharsets.US_ASCII);
@@ -29,16 +30,25 @@ public final class ImageScanner {
     public record CrcRange(long start, long end) {
     }
 
-    /** What one pass found; {@code crcs} is in the order of the requested ranges. */
-    public record Result(long size, String sha256, long crc32, List<Long> crcs, String qcVersion) {
+    /**
+     * What one pass found; {@code crcs} is in the order of the requested ranges; {@code crc32}
+     * is -1 when it was not asked for.
+     */
+    public record Result(long size, String sha256, long crc32c, long crc32, List<Long> crcs, String qcVersion) {
     }
 
     private ImageScanner() {
     }
 
     public static Result scan(Path file, List<CrcRange> ranges) throws IOException {
+        return scan(file, ranges, true);
+    }
+
+    /** One pass; the CRC-32 only {@code withCrc32} (to compare with a zip's or 7z's record). */
+    public static Result scan(Path file, List<CrcRange> ranges, boolean withCrc32) throws IOException {
         MessageDigest sha = sha256();
-        java.util.zip.CRC32 whole = new java.util.zip.CRC32();
+        java.util.zip.CRC32C whole = new java.util.zip.CRC32C();
+        java.util.zip.CRC32 archiveCrc = withCrc32 ? new java.util.zip.CRC32() : null;
         SierraCrc[] crcs = new SierraCrc[ranges.size()];
         for (int i = 0; i < crcs.length; i++) {
             crcs[i] = new SierraCrc();
@@ -59,6 +69,9 @@ public final class ImageScanner {
                 }
                 sha.update(a, 0, n);
                 whole.update(a, 0, n);
+                if (archiveCrc != null) {
+                    archiveCrc.update(a, 0, n);
+                }
                 for (int i = 0; i < crcs.length; i++) {
                     CrcRange r = ranges.get(i);
                     long from = Math.max(r.start, pos);
@@ -75,7 +88,8 @@ public final class ImageScanner {
         for (SierraCrc c : crcs) {
             values.add(c.value());
         }
-        return new Result(pos, HexFormat.of().formatHex(sha.digest()), whole.getValue(), values, marker.value());
+        return new Result(pos, HexFormat.of().formatHex(sha.digest()), whole.getValue(),
+                archiveCrc == null ? -1 : archiveCrc.getValue(), values, marker.value());
     }
 
     static MessageDigest sha256() {

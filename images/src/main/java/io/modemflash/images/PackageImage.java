@@ -23,7 +23,7 @@ public final class PackageImage {
     private final long size;
     private final String sha256;
     private final String qcVersion;
-    private final long crc32;
+    private final long crc32c;
     private final String crcSource;
     private final CweImage cwe;
     private final ElfImage elf;
@@ -36,7 +36,7 @@ public final class PackageImage {
         this.type = type;
         this.size = scan.size();
         this.sha256 = scan.sha256();
-        this.crc32 = scan.crc32();
+        this.crc32c = scan.crc32c();
         this.crcSource = crcSource;
         this.qcVersion = qcVersion;
         this.cwe = cwe;
@@ -73,15 +73,17 @@ public final class PackageImage {
     }
 
     /**
-     * CRC-32 of the whole file as inspected; for a member of a zip or 7z package it is the CRC the
-     * archive records (extraction and inspection checked both). The download checks it again
-     * while it reads the file for the device ({@link ImageReader}).
+     * CRC-32C of the whole file as inspection read it (for a member of a zip or 7z package, after
+     * inspection checked the archive's CRC-32 on the same bytes). The download checks it again
+     * while it reads the file for the device ({@link ImageReader}). CRC-32C rather than CRC-32:
+     * as good at catching a changed file, and its instruction is cheap where CRC-32's carry-less
+     * multiply is not (an emulated CPU: 50-136 MiB/s against 11-20 on the virtual bench).
      */
-    public long crc32() {
-        return crc32;
+    public long crc32c() {
+        return crc32c;
     }
 
-    /** Who vouches for {@link #crc32()}: "the zip", "the 7z", or "inspection". */
+    /** Who vouched for the bytes inspection read: "the zip" or "the 7z" (its CRC-32), or "inspection" alone. */
     public String crcSource() {
         return crcSource;
     }

@@ -28,7 +28,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Issue 14: the archive's CRC is enforced again while images stream to the device. An image
+ * Issue 14: what inspection accepted is enforced again while images stream to the device. An image
  * whose bytes on disk are not what inspection accepted (for a zip member: what the zip's CRC-32
  * vouched for) fails the download with exit 5 naming it, before its last byte is sent, so the
  * device never acknowledges it; for every download protocol.
@@ -75,7 +75,7 @@ class ImageIntegrityTest {
             }
             assertNotNull(bad, "a bad-package cause");
             assertEquals(image, bad.where());
-            assertTrue(e.getMessage().contains("CRC-32 of the bytes read for the device is"), e.getMessage());
+            assertTrue(e.getMessage().contains("CRC-32C of the bytes read for the device is"), e.getMessage());
             assertTrue(e.getMessage().contains("its last bytes were not sent"), e.getMessage());
             assertFalse(e.completed().contains(image), "the image counts as written: " + e.completed());
             assertTrue(events.stream().noneMatch(ev -> ev instanceof DownloadEvent.ImageDone d && d.image().equals(image)),
@@ -88,7 +88,7 @@ class ImageIntegrityTest {
         try (EmulatedModem modem = DownloadEndToEndTest.start(Profiles.EDL, storage)) {
             Failure f = corruptedDownload(modem, samples.resolve(SamplePackages.EDL_ZIP), "modem.img", 200_000);
             f.assertRefusedBeforeTheEnd();
-            assertTrue(f.e().getMessage().contains("the zip says"), f.e().getMessage());
+            assertTrue(f.e().getMessage().contains("where the zip's CRC-32 matched"), f.e().getMessage());
         }
     }
 
@@ -100,7 +100,7 @@ class ImageIntegrityTest {
             long size = Files.size(pkg.resolve("system.img"));
             Failure f = corruptedDownload(modem, pkg, "system.img", size - 5000);
             f.assertRefusedBeforeTheEnd();
-            assertTrue(f.e().getMessage().contains("inspection says"), f.e().getMessage());
+            assertTrue(f.e().getMessage().contains("inspection read"), f.e().getMessage());
         }
     }
 
