@@ -65,8 +65,12 @@ public final class SamplePackages {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--em7565-modem-mib")) {
+            System.out.println(em7565Large(Path.of(args[2]), Integer.parseInt(args[1])));
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: SamplePackages DIR");
+            System.err.println("usage: SamplePackages DIR | SamplePackages --em7565-modem-mib MIB DIR");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -127,15 +131,35 @@ public final class SamplePackages {
      */
     public static Path em7565(Path dir) throws IOException {
         String fw = "SWI9X50C_" + EM7565_FIRMWARE;
-        String pri = "9999999_9907259_SWI9X50C_" + EM7565_FIRMWARE + "_00_" + EM7565_CARRIER + "_" + EM7565_CONFIG;
         Path d = Files.createDirectories(dir.resolve(EM7565_DIR));
         Files.write(d.resolve(EM7565_CWE), CweBuilder.build(CweBuilder.parent("SPKG", "9X50", fw,
                 CweBuilder.leaf("BOOT", "9X50", fw, bytes(7565_1, 32 * 1024)),
                 CweBuilder.leaf("APPL", "9X50", fw, bytes(7565_2, 64 * 1024)),
                 CweBuilder.leaf("MODM", "9X50", fw, bytes(7565_3, 128 * 1024 + 77)))));
-        Files.write(d.resolve(EM7565_NVU), CweBuilder.build(CweBuilder.parent("NVUP", "9X50", pri,
+        Files.write(d.resolve(EM7565_NVU), em7565Nvu());
+        return d;
+    }
+
+    private static byte[] em7565Nvu() {
+        String pri = "9999999_9907259_SWI9X50C_" + EM7565_FIRMWARE + "_00_" + EM7565_CARRIER + "_" + EM7565_CONFIG;
+        return CweBuilder.build(CweBuilder.parent("NVUP", "9X50", pri,
                 CweBuilder.leaf("FILE", "9X50", "NVUP_" + EM7565_CARRIER, bytes(7565_4, 2000)),
-                CweBuilder.leaf("FILE", "9X50", "NVUP_" + EM7565_CARRIER, bytes(7565_5, 1500)))));
+                CweBuilder.leaf("FILE", "9X50", "NVUP_" + EM7565_CARRIER, bytes(7565_5, 1500))));
+    }
+
+    /**
+     * {@code em7565-MIBmib/}: the EM7565 sample with a MODM of {@code mib} MiB (random bytes), the
+     * same firmware version and NVU: one large image for side-by-side runs of modemflash and
+     * qmi-firmware-update (bench scenario 04).
+     */
+    public static Path em7565Large(Path dir, int mib) throws IOException {
+        String fw = "SWI9X50C_" + EM7565_FIRMWARE;
+        Path d = Files.createDirectories(dir.resolve(EM7565_DIR + "-" + mib + "mib"));
+        Files.write(d.resolve(EM7565_CWE), CweBuilder.build(CweBuilder.parent("SPKG", "9X50", fw,
+                CweBuilder.leaf("BOOT", "9X50", fw, bytes(7565_1, 32 * 1024)),
+                CweBuilder.leaf("APPL", "9X50", fw, bytes(7565_2, 64 * 1024)),
+                CweBuilder.leaf("MODM", "9X50", fw, bytes(7565_6, mib << 20)))));
+        Files.write(d.resolve(EM7565_NVU), em7565Nvu());
         return d;
     }
 
