@@ -131,8 +131,13 @@ vb_boot() {
   local slots="${1:-1}" i t0 accel=tcg
   [ $# -gt 0 ] && shift
   VB_CTL="$VB_RUN/ctl"; mkdir -p "$VB_CTL"
-  [ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm:tcg
-  local args=(-machine "q35,accel=$accel" -cpu max -m "${VBENCH_MEM:-2048}" -smp "${VBENCH_SMP:-2}"
+  # Under TCG the vCPUs share one host thread (thread=single) unless VBENCH_TCG_THREAD=multi:
+  # with multi-threaded TCG a guest JVM crashed now and then with SIGSEGV at the first byte of
+  # a freshly compiled method (2 of 9 JVM runs in one CI run, exit 134), the signature of a
+  # vCPU running a stale translation of code another vCPU just rewrote in the code cache.
+  local accel_args=(-accel "tcg,thread=${VBENCH_TCG_THREAD:-single}")
+  if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; accel_args=(-accel kvm "${accel_args[@]}"); fi
+  local args=(-machine q35 "${accel_args[@]}" -cpu max -m "${VBENCH_MEM:-2048}" -smp "${VBENCH_SMP:-2}"
     -nographic -no-reboot -nic none -serial "file:$VB_RUN/console.log"
     -monitor "unix:$VB_RUN/monitor.sock,server=on,wait=off"
     -kernel "$VB_KDIR/boot/vmlinuz-$VB_KVER" -initrd "$VB_INITRD"
