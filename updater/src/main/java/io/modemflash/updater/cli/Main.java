@@ -149,7 +149,7 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"modemflash " + Version.version() + " (commit " + Version.commit() + ")"};
+            return new String[] {"modemflash " + Version.full()};
         }
     }
 
