@@ -133,7 +133,7 @@ vb_boot() {
   VB_CTL="$VB_RUN/ctl"; mkdir -p "$VB_CTL"
   # Under TCG the vCPUs share one host thread (thread=single) unless VBENCH_TCG_THREAD=multi:
   # with multi-threaded TCG a guest JVM crashed now and then with SIGSEGV at the first byte of
-  # a freshly compiled method (2 of 9 JVM runs in one CI run, exit 134), the signature of a
+  # a freshly compiled method (exit 134 in two scenarios of one CI run), the signature of a
   # vCPU running a stale translation of code another vCPU just rewrote in the code cache.
   local accel_args=(-accel "tcg,thread=${VBENCH_TCG_THREAD:-single}")
   if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; accel_args=(-accel kvm "${accel_args[@]}"); fi
