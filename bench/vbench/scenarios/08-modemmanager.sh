@@ -7,7 +7,7 @@
 # - MM stopped (it is D-Bus-activatable in the guest: Debian's service file) stays stopped
 #   after devices, info, update and download; a Peer.Ping addressed to its name, as libqmi's
 #   check does it, starts it (the control: the checks above could have started it).
-# vbench-seconds: 1560 (the longest measured here, load average 10-20)
+# vbench-seconds: 650 (381 s measured with one TCG thread, quiet; 698-1560 before with one thread per vCPU)
 vb_samples
 vb_boot 1
 vb_emulator 0 em7565

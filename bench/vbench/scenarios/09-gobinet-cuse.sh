@@ -4,7 +4,7 @@
 # with the vendor driver, qmi_wwan is kept off the modem. `devices` places qcqmi0 on the modem
 # (by the VID:PID its driver reports), `info -d /dev/qcqmi0` agrees with the emulator, and
 # `update -d /dev/qcqmi0` flashes through real re-enumeration and verifies over GobiNet.
-# vbench-seconds: 660 (the longest measured here, load average 10-20)
+# vbench-seconds: 330 (197 s measured with one TCG thread, quiet; 660 before with one thread per vCPU, load 10-20)
 vb_samples
 vb_cuse_program || vb_die "cannot build qcqmi-cuse"
 port=org.modemflash.gobinet
