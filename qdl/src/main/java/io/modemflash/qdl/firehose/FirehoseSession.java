@@ -81,6 +81,8 @@ public final class FirehoseSession {
     }
 
     private static final Pattern DIGEST = Pattern.compile("Digest\\s*[:=]?\\s*([0-9A-Fa-f]{64})");
+    /** Image bytes read ahead per hand-over from the prefetch thread. */
+    private static final int PREFETCH_BYTES = 1 << 20;
 
     private final Link link;
     private final Options options;
@@ -258,12 +260,17 @@ public final class FirehoseSession {
         expectRawMode("program", a, options.timeouts().response());
         long total = region.bytes();
         long sent = 0;
-        try (ChunkPrefetcher prefetch = source.open(chunk)) {
+        // Read in pieces of about 1 MiB whatever the payload: one hand-over between the threads
+        // per MiB, not one per 8 KiB transfer on Sierra's programmers.
+        int readChunk = Math.max(chunk, PREFETCH_BYTES / chunk * chunk);
+        try (ChunkPrefetcher prefetch = source.open(readChunk)) {
             for (ChunkPrefetcher.Chunk c; (c = prefetch.next()) != null; ) {
                 int len = c.length();
                 int padded = (int) roundUp(len, region.sectorSize());
                 Arrays.fill(c.buffer(), c.headroom() + len, c.headroom() + padded, (byte) 0);
-                link.write(c.buffer(), c.headroom(), padded); // the next chunk is read meanwhile
+                for (int at = 0; at < padded; at += chunk) { // the next chunk is read meanwhile
+                    link.write(c.buffer(), c.headroom() + at, Math.min(chunk, padded - at));
+                }
                 prefetch.release(c);
                 sent += padded;
                 progress.update(filename, Math.min(sent, total), total);

@@ -7,8 +7,9 @@ import java.nio.IntBuffer;
 
 /**
  * The bulk IN/OUT half of {@link UsbLink}: splits writes into transfers of at most
- * {@link #MAX_WRITE} bytes plus the zero-length packet the ZLP rule asks for, and buffers
- * one bulk IN transfer for reads, swallowing zero-length completions.
+ * {@link #MAX_WRITE} bytes plus the zero-length packet the ZLP rule asks for, queued through
+ * {@link BulkOutQueue} so several are in flight, and buffers one bulk IN transfer for reads,
+ * swallowing zero-length completions. A read first waits for the queued writes.
  *
  * <p>usb4java's {@code LibUsb.bulkTransfer} transfers the buffer's whole <em>capacity</em>
  * from its start, ignoring position and limit. Every transfer therefore gets a slice of
@@ -29,17 +30,20 @@ final class UsbBulkPipe {
     }
 
     private final BulkTransfer bulk;
+    private final BulkOutQueue out;
     private final byte inEndpoint;
     private final byte outEndpoint;
     private final int maxPacketSize;
-    private final ByteBuffer outBuffer = ByteBuffer.allocateDirect(MAX_WRITE);
     private final ByteBuffer inBuffer = ByteBuffer.allocateDirect(MAX_READ);
     /** What the last IN transfer brought and the reader has not taken yet. */
     private ByteBuffer pending = ByteBuffer.allocate(0);
     private final IntBuffer transferred = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).asIntBuffer();
 
-    UsbBulkPipe(BulkTransfer bulk, byte inEndpoint, byte outEndpoint, int maxPacketSize) {
+    /** {@code bulk} serves reads; {@code outTransfers} queues writes on {@code outEndpoint}. */
+    UsbBulkPipe(BulkTransfer bulk, BulkOutQueue.Submitter outTransfers, byte inEndpoint, byte outEndpoint,
+                int maxPacketSize) {
         this.bulk = bulk;
+        this.out = new BulkOutQueue(outTransfers);
         this.inEndpoint = inEndpoint;
         this.outEndpoint = outEndpoint;
         this.maxPacketSize = maxPacketSize;
@@ -50,27 +54,28 @@ final class UsbBulkPipe {
     }
 
     void write(byte[] data, int off, int len, boolean zlp) throws IOException {
-        int[] plan = DownloadModeDevices.transferPlan(len, MAX_WRITE, maxPacketSize, zlp);
         int pos = off;
-        for (int size : plan) {
-            outBuffer.clear();
-            outBuffer.put(data, pos, size);
-            ByteBuffer exact = outBuffer.slice(0, size);
-            transferred.clear();
-            // Generous per-transfer timeout: a target committing flash may hold OUT for seconds.
-            int r = bulk.transfer(outEndpoint, exact, transferred, 30_000);
-            UsbLink.check(r, size == 0 ? "send a zero-length packet" : "write " + size + " bytes");
-            if (transferred.get(0) != size) {
-                throw new IOException("short USB write: " + transferred.get(0) + " of " + size + " bytes");
-            }
+        for (int size : DownloadModeDevices.transferPlan(len, MAX_WRITE, maxPacketSize, zlp)) {
+            out.send(data, pos, size);
             pos += size;
         }
+    }
+
+    /** Waits until every queued write has completed; throws the first that failed. */
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Lets queued writes finish (bounded), cancels the rest; before the handle closes. */
+    void close() {
+        out.close();
     }
 
     int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
         if (len == 0) {
             return 0;
         }
+        out.flush(); // the reply cannot come before the request has gone
         if (pending.hasRemaining()) {
             return drain(buf, off, len);
         }

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * A download-mode device claimed directly through libusb (usb4java): bulk OUT in writes of
- * at most 1 MiB plus an explicit zero-length packet when the ZLP rule asks for it, bulk IN
- * reads that swallow zero-length completions.
+ * at most 1 MiB plus an explicit zero-length packet when the ZLP rule asks for it, several
+ * queued at once, bulk IN reads that swallow zero-length completions.
  */
 public final class UsbLink implements Link {
 
@@ -52,7 +52,7 @@ public final class UsbLink implements Link {
         this.handle = handle;
         this.interfaceNumber = interfaceNumber;
         this.pipe = new UsbBulkPipe((ep, data, transferred, timeout) -> LibUsb.bulkTransfer(handle, ep, data,
-                transferred, timeout), in, out, maxPacketSize);
+                transferred, timeout), new LibUsbOutTransfers(context, handle, out), in, out, maxPacketSize);
         this.reattach = reattach;
         this.name = name;
     }
@@ -320,6 +320,7 @@ public final class UsbLink implements Link {
             return;
         }
         closed = true;
+        pipe.close(); // a last command written and never answered (a reset) still goes out
         LibUsb.releaseInterface(handle, interfaceNumber);
         if (reattach) {
             LibUsb.attachKernelDriver(handle, interfaceNumber); // best effort: the device may be gone
