@@ -60,6 +60,13 @@ public final class UsbRedirFace implements UsbPort, Closeable {
     static final long DISCONNECT_ACK_MILLIS = 2_000;
     /** How long a modem that resets gives the host to fetch the answer that asked for it. */
     static final long RESET_LINGER_MILLIS = 1_000;
+    /**
+     * How long firmware takes to go down after the host fetched that answer. Dropping off the bus
+     * the instant the kernel fetched it let cdc-wdm report the hangup before libqmi had read the
+     * buffered answer (qmi-firmware-update: "couldn't set operating mode: endpoint hangup"); no
+     * modem resets that fast.
+     */
+    static final long RESET_SHUTDOWN_MILLIS = 300;
     private static final long RECONNECT_POLL_MILLIS = 200;
 
     private final EmulatedModem modem;
@@ -441,6 +448,7 @@ public final class UsbRedirFace implements UsbPort, Closeable {
                     s.awaitDrained(left);
                 }
             }
+            Thread.sleep(RESET_SHUTDOWN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
