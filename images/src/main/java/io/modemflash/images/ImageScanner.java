@@ -16,10 +16,16 @@ import java.util.List;
 
 /**
  * Reads a file once, in 1 MiB pieces, and computes everything inspection needs from its
- * bytes: SHA-256, CRC-32C of the whole file (what the download checks again while it sends
- * the file), CRC-32 where an archive's record is to be checked, Sierra CRCs over given ranges,
- * and the first Qualcomm {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend
- * on the file size.
+ * bytes: CRC-32C of the whole file (what the download checks again while it sends the file),
+ * CRC-32 where an archive's record is to be checked, Sierra CRCs over given ranges, and the
+ * first Qualcomm {@code QC_IMAGE_VERSION_STRING=} marker. Memory use does not depend on the
+ * file size.
+ *
+ * <p>No SHA-256: only {@code inspect}'s listing and the proof of an EDL write need one, and it
+ * costs more than everything else here together ({@link #sha256(Path)} when they ask). Nested
+ * CWE ranges (a MODM inside the SPKG that covers the whole file) are not CRC'd once per
+ * level: each byte goes into one segment's CRC, and each range's CRC is combined from its
+ * segments.
  */
 public final class ImageScanner {
     static final byte[] MARKER = "QC_IMAGE_VERSION_STRING=".getBytes(StandardCharsets.US_ASCII);
@@ -34,7 +40,7 @@ public final class ImageScanner {
      * What one pass found; {@code crcs} is in the order of the requested ranges; {@code crc32}
      * is -1 when it was not asked for.
      */
-    public record Result(long size, String sha256, long crc32c, long crc32, List<Long> crcs, String qcVersion) {
+    public record Result(long size, long crc32c, long crc32, List<Long> crcs, String qcVersion) {
     }
 
     private ImageScanner() {
@@ -46,13 +52,9 @@ public final class ImageScanner {
 
     /** One pass; the CRC-32 only {@code withCrc32} (to compare with a zip's or 7z's record). */
     public static Result scan(Path file, List<CrcRange> ranges, boolean withCrc32) throws IOException {
-        MessageDigest sha = sha256();
         java.util.zip.CRC32C whole = new java.util.zip.CRC32C();
         java.util.zip.CRC32 archiveCrc = withCrc32 ? new java.util.zip.CRC32() : null;
-        SierraCrc[] crcs = new SierraCrc[ranges.size()];
-        for (int i = 0; i < crcs.length; i++) {
-            crcs[i] = new SierraCrc();
-        }
+        RangeCrcs crcs = new RangeCrcs(ranges);
         MarkerFinder marker = new MarkerFinder();
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
         byte[] a = buf.array();
@@ -67,29 +69,103 @@ public final class ImageScanner {
                 if (n == 0) {
                     continue;
                 }
-                sha.update(a, 0, n);
                 whole.update(a, 0, n);
                 if (archiveCrc != null) {
                     archiveCrc.update(a, 0, n);
                 }
-                for (int i = 0; i < crcs.length; i++) {
-                    CrcRange r = ranges.get(i);
-                    long from = Math.max(r.start, pos);
-                    long to = Math.min(r.end, pos + n);
-                    if (from < to) {
-                        crcs[i].update(a, (int) (from - pos), (int) (to - from));
-                    }
-                }
+                crcs.update(a, n, pos);
                 marker.feed(a, n);
                 pos += n;
             }
         }
-        List<Long> values = new ArrayList<>(crcs.length);
-        for (SierraCrc c : crcs) {
-            values.add(c.value());
+        return new Result(pos, whole.getValue(), archiveCrc == null ? -1 : archiveCrc.getValue(), crcs.values(),
+                marker.value());
+    }
+
+    /** Lower-case hex SHA-256 of a whole file. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest sha = sha256();
+        ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int n; (n = ch.read(buf.clear())) >= 0; ) {
+                sha.update(buf.array(), 0, n);
+            }
         }
-        return new Result(pos, HexFormat.of().formatHex(sha.digest()), whole.getValue(),
-                archiveCrc == null ? -1 : archiveCrc.getValue(), values, marker.value());
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * Sierra CRCs of possibly nested or overlapping ranges with each byte CRC'd once: the
+     * ranges' ends cut the file into segments, each covered segment gets its own CRC-32, and
+     * a range's CRC is its segments' combined ({@link Crc32Combine}).
+     */
+    static final class RangeCrcs {
+        private final List<CrcRange> ranges;
+        private final long[] cuts; // sorted distinct range ends; segment k is [cuts[k], cuts[k + 1])
+        private final long[] segmentCrc;
+        private final long[] segmentRead; // bytes of the segment the file had
+        private final boolean[] covered;
+        private int segment;
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+
+        RangeCrcs(List<CrcRange> ranges) {
+            this.ranges = ranges;
+            java.util.TreeSet<Long> points = new java.util.TreeSet<>();
+            for (CrcRange r : ranges) {
+                if (r.start() < r.end()) {
+                    points.add(r.start());
+                    points.add(r.end());
+                }
+            }
+            cuts = points.stream().mapToLong(Long::longValue).toArray();
+            int segments = Math.max(0, cuts.length - 1);
+            segmentCrc = new long[segments];
+            segmentRead = new long[segments];
+            covered = new boolean[segments];
+            for (CrcRange r : ranges) {
+                for (int k = 0; k < segments; k++) {
+                    covered[k] |= r.start() <= cuts[k] && cuts[k + 1] <= r.end();
+                }
+            }
+        }
+
+        /** Feeds bytes {@code a[0, n)}, which sit at file offset {@code pos}. */
+        void update(byte[] a, int n, long pos) {
+            long end = pos + n;
+            while (segment < segmentCrc.length && pos < end) {
+                long from = Math.max(pos, cuts[segment]);
+                long to = Math.min(end, cuts[segment + 1]);
+                if (from < to && covered[segment]) {
+                    crc.update(a, (int) (from - pos), (int) (to - from));
+                    segmentRead[segment] += to - from;
+                }
+                if (end >= cuts[segment + 1]) { // segment complete
+                    segmentCrc[segment] = crc.getValue();
+                    crc.reset();
+                    segment++;
+                } else {
+                    break;
+                }
+            }
+        }
+
+        /** Each range's Sierra CRC, in the order given (ranges past the end of the file: what was read of them). */
+        List<Long> values() {
+            if (segment < segmentCrc.length) { // the file ended inside a segment
+                segmentCrc[segment] = crc.getValue();
+            }
+            List<Long> out = new ArrayList<>(ranges.size());
+            for (CrcRange r : ranges) {
+                long c = 0; // CRC-32 of nothing
+                for (int k = 0; k < segmentCrc.length; k++) {
+                    if (r.start() <= cuts[k] && cuts[k + 1] <= r.end()) {
+                        c = Crc32Combine.combine(c, segmentCrc[k], segmentRead[k]);
+                    }
+                }
+                out.add(~c & 0xFFFFFFFFL); // Sierra's CRC is zlib's without the final inversion
+            }
+            return out;
+        }
     }
 
     static MessageDigest sha256() {

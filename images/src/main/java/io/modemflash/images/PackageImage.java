@@ -21,7 +21,7 @@ public final class PackageImage {
     private final Path path;
     private final ImageType type;
     private final long size;
-    private final String sha256;
+    private String sha256; // computed when first asked for
     private final String qcVersion;
     private final long crc32c;
     private final String crcSource;
@@ -35,7 +35,6 @@ public final class PackageImage {
         this.path = path;
         this.type = type;
         this.size = scan.size();
-        this.sha256 = scan.sha256();
         this.crc32c = scan.crc32c();
         this.crcSource = crcSource;
         this.qcVersion = qcVersion;
@@ -67,8 +66,15 @@ public final class PackageImage {
         return size;
     }
 
-    /** Lower-case hex SHA-256 of the file as it is on disk (sparse images: the sparse file). */
-    public String sha256() {
+    /**
+     * Lower-case hex SHA-256 of the file as it is on disk (sparse images: the sparse file). Read
+     * and hashed when first asked for (inspect's listing, an EDL write's proof), not by
+     * inspection itself: an update of a Sierra package never needs it.
+     */
+    public synchronized String sha256() throws IOException {
+        if (sha256 == null) {
+            sha256 = ImageScanner.sha256(path);
+        }
         return sha256;
     }
 

@@ -72,7 +72,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ JSON
 
-    static ObjectNode describe(FirmwarePackage pkg) {
+    static ObjectNode describe(FirmwarePackage pkg) throws IOException {
         ObjectNode n = Output.mapper().createObjectNode();
         n.put("event", "package");
         n.put("source", pkg.source().toString());
@@ -222,7 +222,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ text
 
-    static String render(FirmwarePackage pkg) {
+    static String render(FirmwarePackage pkg) throws IOException {
         StringBuilder b = new StringBuilder();
         line(b, "package", pkg.source() + " (" + pkg.kind().label + ")");
         line(b, "protocol", pkg.protocol() == null ? "-" : pkg.protocol().label);

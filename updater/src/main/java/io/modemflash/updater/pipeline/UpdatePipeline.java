@@ -85,12 +85,18 @@ public final class UpdatePipeline {
         this.humanProgress = humanProgress;
     }
 
-    /** Fingerprint of a package: SHA-256 over every image's name and SHA-256 (already computed by inspect). */
+    /**
+     * Fingerprint of a package for the resume journal: SHA-256 over every image's name, size
+     * and CRC-32C, all known from inspection (hashing every image with SHA-256 first would
+     * cost more than anything else inspection does). It tells one package from another, it is
+     * not a seal: the bytes sent are checked against inspection's CRC-32C while they stream.
+     */
     public static String fingerprint(FirmwarePackage pkg) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (PackageImage i : pkg.images()) {
-                md.update((i.name() + "\0" + i.sha256() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((i.name() + "\0" + i.size() + "\0" + Long.toHexString(i.crc32c()) + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
