@@ -12,6 +12,7 @@ import org.freedesktop.dbus.types.Variant;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ import java.util.Map;
 public final class ModemManagerBus implements Closeable {
     public static final String NAME = "org.freedesktop.ModemManager1";
     public static final String PATH = "/org/freedesktop/ModemManager1";
+    /** Where the system bus listens when DBUS_SYSTEM_BUS_ADDRESS does not say (the D-Bus specification's default). */
+    static final List<Path> SYSTEM_BUS_SOCKETS = List.of(Path.of("/run/dbus/system_bus_socket"),
+            Path.of("/var/run/dbus/system_bus_socket"));
+    /** dbus-java makes max(500, timeout) / 500 connection attempts, 500 ms apart. */
+    private static final int CONNECT_ATTEMPT_MS = 500;
     static final String MODEM_INTERFACE = "org.freedesktop.ModemManager1.Modem";
     private static final String ERROR_PREFIX = "org.freedesktop.ModemManager1.Error.";
 
@@ -60,14 +66,33 @@ public final class ModemManagerBus implements Closeable {
      * /run/dbus/system_bus_socket). IOException when there is no such bus.
      */
     public static ModemManagerBus connect(String address) throws IOException {
+        if (address == null && noSystemBus(System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), SYSTEM_BUS_SOCKETS)) {
+            // no D-Bus here (a router, a container, a minimal install): no ModemManager either
+            throw new IOException("no system bus (no " + SYSTEM_BUS_SOCKETS.get(0) + ")");
+        }
         try {
             DBusConnectionBuilder b = address == null ? DBusConnectionBuilder.forSystemBus()
                     : DBusConnectionBuilder.forAddress(address);
+            // one connection attempt: dbus-java's default retries every 500 ms for 10 s, which made every
+            // update on a machine whose bus socket is stale wait 10 s before it started
+            b.transportConfig().withTimeout(CONNECT_ATTEMPT_MS);
             return new ModemManagerBus(b.withShared(false).build(), address == null ? "the system bus" : address);
         } catch (DBusException | RuntimeException e) {
             throw new IOException("cannot connect to " + (address == null ? "the system bus" : address) + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * True when there is certainly no system bus: the environment names none and no default
+     * socket exists. Checked before dbus-java is loaded at all, which alone takes a while on a
+     * slow CPU.
+     */
+    static boolean noSystemBus(String addressFromEnvironment, List<Path> defaultSockets) {
+        if (addressFromEnvironment != null && !addressFromEnvironment.isBlank()) {
+            return false;
+        }
+        return defaultSockets.stream().noneMatch(java.nio.file.Files::exists);
     }
 
     /** The unique name of the running ModemManager (":1.5"), or null when it does not run. */
