@@ -68,7 +68,7 @@ public final class ModemManagerBus implements Closeable {
     public static ModemManagerBus connect(String address) throws IOException {
         if (address == null && noSystemBus(System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), SYSTEM_BUS_SOCKETS)) {
             // no D-Bus here (a router, a container, a minimal install): no ModemManager either
-            throw new IOException("no system bus (no " + SYSTEM_BUS_SOCKETS.get(0) + ")");
+            throw new IOException("no " + SYSTEM_BUS_SOCKETS.get(0) + " and DBUS_SYSTEM_BUS_ADDRESS unset");
         }
         try {
             DBusConnectionBuilder b = address == null ? DBusConnectionBuilder.forSystemBus()
