@@ -6,7 +6,7 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
 for arg in $(cat /proc/cmdline); do
-  case "$arg" in vb.ctl=*) ctl="${arg#vb.ctl=}" ;; vb.top=*) top="${arg#vb.top=}" ;; esac
+  case "$arg" in vb.ctl=*) ctl="${arg#vb.ctl=}" ;; vb.top=*) top="${arg#vb.top=}" ;; vb.cache=*) cache="${arg#vb.cache=}" ;; esac
 done
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
@@ -15,6 +15,10 @@ mount -t tmpfs -o mode=755 tmpfs /run
 # no tmpfs over /tmp: the overlay's upper layer already takes writes, and a checkout or the
 # command channel under the host's /tmp (a CI clone in /tmp) must stay visible
 hostname vbench
+# ~/.cache kept on the host between boots (lib.sh: vb_boot); cache=mmap: the JVM maps its archives
+if [ -n "${cache:-}" ] && mkdir -p "$cache" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap vbcache "$cache"; then
+  export XDG_CACHE_HOME="$cache"
+fi
 mkdir -p /run/udev
 /lib/systemd/systemd-udevd --daemon
 udevadm trigger --action=add --type=subsystems

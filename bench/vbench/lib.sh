@@ -131,6 +131,9 @@ vb_boot() {
   local slots="${1:-1}" i t0 accel=tcg
   [ $# -gt 0 ] && shift
   VB_CTL="$VB_RUN/ctl"; mkdir -p "$VB_CTL"
+  # The guest's ~/.cache outlives its boot, as a machine's does: modemflash's per-command AppCDS
+  # archives are made by a command's first run in any scenario and used by the later ones.
+  local cds="$VB_CACHE/guest-cache"; mkdir -p "$cds"
   # Under TCG the vCPUs share one host thread (thread=single) unless VBENCH_TCG_THREAD=multi:
   # with multi-threaded TCG a guest JVM crashed now and then with SIGSEGV at the first byte of
   # a freshly compiled method (exit 134 in two scenarios of one CI run), the signature of a
@@ -141,9 +144,10 @@ vb_boot() {
     -nographic -no-reboot -nic none -serial "file:$VB_RUN/console.log"
     -monitor "unix:$VB_RUN/monitor.sock,server=on,wait=off"
     -kernel "$VB_KDIR/boot/vmlinuz-$VB_KVER" -initrd "$VB_INITRD"
-    -append "console=ttyS0 panic=-1 loglevel=4 vb.ctl=$VB_CTL vb.top=$vb_top vb.kdir=$VB_KDIR vb.kver=$VB_KVER"
+    -append "console=ttyS0 panic=-1 loglevel=4 vb.ctl=$VB_CTL vb.top=$vb_top vb.kdir=$VB_KDIR vb.kver=$VB_KVER vb.cache=$cds"
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
     -virtfs "local,path=$VB_CTL,mount_tag=vbctl,security_model=none,multidevs=remap"
+    -virtfs "local,path=$cds,mount_tag=vbcache,security_model=none,multidevs=remap"
     -device qemu-xhci,id=xhci)
   for ((i = 0; i < slots; i++)); do
     args+=(-chardev "socket,id=usbredir$i,path=$VB_RUN/usb$i.sock,server=on,wait=off"

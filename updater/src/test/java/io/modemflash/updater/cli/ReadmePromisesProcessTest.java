@@ -283,8 +283,12 @@ class ReadmePromisesProcessTest {
         // a tree with the real launcher and a built jar that only runs LauncherProbe (no Maven needed)
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Path launcher = tree.resolve("modemflash");
-        Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("modemflash"), launcher);
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        Files.copy(repo.resolve("modemflash"), launcher);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // it starts the JVM through the installed launcher's script (per-command archives, JVM options)
+        Path installed = Files.createDirectories(tree.resolve("updater/src/dist/bin")).resolve("modemflash");
+        Files.copy(repo.resolve("updater/src/dist/bin/modemflash"), installed);
         Path jar = Files.createDirectories(tree.resolve("updater/target")).resolve("modemflash.jar");
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
