@@ -42,6 +42,10 @@ final class BulkOutQueue {
 
         /** Asks for every submitted transfer to be cancelled; each still completes through {@link #pump}. */
         void cancelAll();
+
+        /** Releases what the submitter holds, once nothing is in flight. */
+        default void close() {
+        }
     }
 
     /** A transfer's end: status as a libusb error code (0 = completed), bytes moved. */
@@ -126,6 +130,7 @@ final class BulkOutQueue {
             }
         }
         drain();
+        usb.close();
     }
 
     /** Offset for {@code size} contiguous bytes that no in-flight transfer uses, or -1. */

@@ -4,10 +4,13 @@ import org.usb4java.Context;
 import org.usb4java.DeviceHandle;
 import org.usb4java.LibUsb;
 import org.usb4java.Transfer;
+import org.usb4java.TransferCallback;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,10 +21,36 @@ import java.util.Set;
  */
 final class LibUsbOutTransfers implements BulkOutQueue.Submitter {
 
+    /**
+     * One libusb transfer, filled once and resubmitted: a transfer costs about ten JNI calls
+     * to allocate and fill, which an emulated CPU makes dear at 16,000 transfers per 64 MiB.
+     */
+    private final class Slot implements TransferCallback {
+        final Transfer transfer = LibUsb.allocTransfer();
+        BulkOutQueue.Completion done;
+
+        Slot() {
+            LibUsb.fillBulkTransfer(transfer, handle, endpoint, EMPTY, this, null, BulkOutQueue.TRANSFER_TIMEOUT_MS);
+        }
+
+        @Override
+        public void processTransfer(Transfer t) {
+            submitted.remove(this);
+            BulkOutQueue.Completion d = done;
+            done = null;
+            idle.push(this);
+            d.completed(errorCode(t.status()), t.actualLength());
+        }
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
+
     private final Context context;
     private final DeviceHandle handle;
     private final byte endpoint;
-    private final Set<Transfer> submitted = new HashSet<>();
+    private final Set<Slot> submitted = new HashSet<>();
+    private final ArrayDeque<Slot> idle = new ArrayDeque<>();
+    private final List<Slot> all = new ArrayList<>();
 
     LibUsbOutTransfers(Context context, DeviceHandle handle, byte endpoint) {
         this.context = context;
@@ -31,21 +60,22 @@ final class LibUsbOutTransfers implements BulkOutQueue.Submitter {
 
     @Override
     public int submit(ByteBuffer data, long timeoutMillis, BulkOutQueue.Completion done) {
-        Transfer t = LibUsb.allocTransfer();
+        Slot s = idle.poll();
+        if (s == null) {
+            s = new Slot();
+            all.add(s);
+        }
         // usb4java takes the buffer's capacity as the length: data is an exact slice
-        LibUsb.fillBulkTransfer(t, handle, endpoint, data, transfer -> {
-            submitted.remove(transfer);
-            int status = errorCode(transfer.status());
-            int actual = transfer.actualLength();
-            LibUsb.freeTransfer(transfer);
-            done.completed(status, actual);
-        }, null, timeoutMillis);
-        int r = LibUsb.submitTransfer(t);
+        s.transfer.setBuffer(data);
+        s.transfer.setTimeout(timeoutMillis);
+        s.done = done;
+        int r = LibUsb.submitTransfer(s.transfer);
         if (r < 0) {
-            LibUsb.freeTransfer(t);
+            s.done = null;
+            idle.push(s);
             return r;
         }
-        submitted.add(t);
+        submitted.add(s);
         return LibUsb.SUCCESS;
     }
 
@@ -56,9 +86,22 @@ final class LibUsbOutTransfers implements BulkOutQueue.Submitter {
 
     @Override
     public void cancelAll() {
-        for (Transfer t : new ArrayList<>(submitted)) {
-            LibUsb.cancelTransfer(t); // NOT_FOUND when it completed meanwhile: its callback still comes
+        for (Slot s : new ArrayList<>(submitted)) {
+            LibUsb.cancelTransfer(s.transfer); // NOT_FOUND when it completed meanwhile: its callback still comes
         }
+    }
+
+    /** Frees the transfers; only after every submitted one came back (a freed one in flight would crash). */
+    @Override
+    public void close() {
+        if (!submitted.isEmpty()) {
+            return; // leaked rather than freed under the kernel's feet; the process ends soon
+        }
+        for (Slot s : all) {
+            LibUsb.freeTransfer(s.transfer);
+        }
+        all.clear();
+        idle.clear();
     }
 
     /** A {@code libusb_transfer_status} as the {@code libusb_error} a synchronous transfer returns. */
