@@ -15,10 +15,12 @@ import java.util.Map;
  * configure, announces one {@code <program>} of BYTES on LUN 0, then only writes 1 MiB bulk
  * transfers of zeros (UsbLink: a slice of exactly the bytes to LibUsb.bulkTransfer, a ZLP
  * where the Firehose rule wants one) with no file reading and no progress, and waits for the
- * final ACK. Prints the transfer phase's rate.
+ * final ACK. Prints the transfer phase's rate. With {@code crc32c} as a fourth argument each
+ * transfer's bytes (random, not zeros) first go through a CRC-32C, the per-byte check a real
+ * download makes while it streams (issue 14): what that check alone costs on this CPU.
  *
  * <pre>java -cp modemflash.jar:updater/target/test-classes io.modemflash.updater.download.UsbCeilingBench
- *     PORT PROGRAMMER BYTES</pre>
+ *     PORT PROGRAMMER BYTES [crc32c]</pre>
  */
 public final class UsbCeilingBench {
     private UsbCeilingBench() {
@@ -28,6 +30,7 @@ public final class UsbCeilingBench {
         String port = args[0];
         Path programmer = Path.of(args[1]);
         long bytes = Long.parseLong(args[2]);
+        boolean crc = args.length > 3 && args[3].equals("crc32c");
         int sector = 4096;
         try (UsbLink link = UsbLink.open(port, null)) {
             SaharaSession s = new SaharaSession(link);
@@ -47,10 +50,17 @@ public final class UsbCeilingBench {
                 throw new IllegalStateException("program not in raw mode: " + r);
             }
             byte[] zeros = new byte[chunk];
+            if (crc) {
+                new java.util.Random(1).nextBytes(zeros);
+            }
+            java.util.zip.CRC32C check = new java.util.zip.CRC32C();
             long left = sectors * sector;
             long t0 = System.nanoTime();
             while (left > 0) {
                 int n = (int) Math.min(chunk, left);
+                if (crc) {
+                    check.update(zeros, 0, n);
+                }
                 link.write(zeros, 0, n);
                 left -= n;
             }
@@ -63,8 +73,8 @@ public final class UsbCeilingBench {
                 reply.append(new String(buf, 0, n, StandardCharsets.UTF_8));
             }
             long acked = System.nanoTime();
-            System.out.printf("ceiling: %d bytes in %d-byte transfers: writes %.1f MiB/s, to the ACK %.1f MiB/s (%.2f s)%n",
-                    sectors * sector, chunk, mibps(sectors * sector, written - t0), mibps(sectors * sector, acked - t0),
+            System.out.printf("ceiling%s: %d bytes in %d-byte transfers: writes %.1f MiB/s, to the ACK %.1f MiB/s (%.2f s)%n",
+                    crc ? " with CRC-32C" : "", sectors * sector, chunk, mibps(sectors * sector, written - t0), mibps(sectors * sector, acked - t0),
                     (acked - t0) / 1e9);
             fh.power("reset", 0);
         }
