@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * {@link BulkOutQueue.Submitter} on libusb's asynchronous API through usb4java: one
- * {@code libusb_transfer} per queued write, completions run by {@code handle_events} on the
- * writing thread. A transfer's status becomes the libusb error code its synchronous twin
+ * {@code libusb_transfer} per write in flight (reused once it completes), completions run by
+ * {@code handle_events} on the writing thread. A transfer's status becomes the libusb error code its synchronous twin
  * would have returned, so failures read the same as before.
  */
 final class LibUsbOutTransfers implements BulkOutQueue.Submitter {
