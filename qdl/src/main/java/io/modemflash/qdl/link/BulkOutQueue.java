@@ -114,11 +114,6 @@ final class BulkOutQueue {
         }
     }
 
-    /** Transfers submitted and not yet retired. */
-    int inFlight() {
-        return inFlight.size();
-    }
-
     /** Lets queued transfers finish (bounded), then cancels what is left. Never throws. */
     void close() {
         long deadline = System.nanoTime() + CLOSE_WAIT_MS * 1_000_000L;
