@@ -1,5 +1,7 @@
 package io.modemflash.qdl.link;
 
+import org.usb4java.LibUsb;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -116,14 +118,7 @@ final class BulkOutQueue {
 
     /** Lets queued transfers finish (bounded), then cancels what is left. Never throws. */
     void close() {
-        long deadline = System.nanoTime() + CLOSE_WAIT_MS * 1_000_000L;
-        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
-            if (inFlight.peekFirst().done) {
-                inFlight.removeFirst();
-            } else if (usb.pump(100) < 0) {
-                break;
-            }
-        }
+        awaitAll(CLOSE_WAIT_MS);
         drain();
         usb.close();
     }
@@ -150,7 +145,7 @@ final class BulkOutQueue {
         boolean cancelled = false;
         while (!p.done) {
             int r = usb.pump(250);
-            if (r < 0 && r != org.usb4java.LibUsb.ERROR_INTERRUPTED) {
+            if (r < 0 && r != LibUsb.ERROR_INTERRUPTED) {
                 fail(r, "wait for a USB write");
             }
             if (!cancelled && System.nanoTime() > limit) { // libusb's own timeout should have fired
@@ -185,7 +180,14 @@ final class BulkOutQueue {
             return;
         }
         usb.cancelAll();
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        awaitAll(2_000);
+        inFlight.clear();
+        head = 0;
+    }
+
+    /** Retires completed transfers in order for up to {@code millis}; stops early if libusb fails. */
+    private void awaitAll(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             if (inFlight.peekFirst().done) {
                 inFlight.removeFirst();
@@ -193,7 +195,5 @@ final class BulkOutQueue {
                 break;
             }
         }
-        inFlight.clear();
-        head = 0;
     }
 }

@@ -113,6 +113,14 @@ class UsbBulkPipeTest {
         }
     }
 
+    /** A device end whose transfer number {@code index} (from 0) completes with {@code status}. */
+    private static FakeLibUsb failingAt(int index, int status) {
+        FakeLibUsb usb = new FakeLibUsb();
+        usb.failAt = index;
+        usb.failStatus = status;
+        return usb;
+    }
+
     private static UsbBulkPipe pipe(FakeLibUsb usb) {
         return new UsbBulkPipe(usb, usb, IN, OUT, 512);
     }
@@ -232,9 +240,7 @@ class UsbBulkPipeTest {
 
     @Test
     void aGoneDeviceIsDeviceGone() throws IOException {
-        FakeLibUsb usb = new FakeLibUsb();
-        usb.failAt = 0;
-        usb.failStatus = LibUsb.ERROR_NO_DEVICE;
+        FakeLibUsb usb = failingAt(0, LibUsb.ERROR_NO_DEVICE);
         UsbBulkPipe pipe = pipe(usb);
         pipe.write(pattern(48), 0, 48, false); // queued; the failure shows when it completes
         assertThrows(DeviceGoneException.class, pipe::flush);
@@ -286,9 +292,7 @@ class UsbBulkPipeTest {
 
     @Test
     void aStalledTransferFailsTheNextCallAndCancelsWhatWasQueuedBehindIt() throws IOException {
-        FakeLibUsb usb = new FakeLibUsb();
-        usb.failAt = 3;
-        usb.failStatus = LibUsb.ERROR_PIPE;
+        FakeLibUsb usb = failingAt(3, LibUsb.ERROR_PIPE);
         UsbBulkPipe pipe = pipe(usb);
         IOException e = assertThrows(IOException.class, () -> {
             for (int i = 0; i < 100; i++) {
@@ -309,9 +313,7 @@ class UsbBulkPipeTest {
 
     @Test
     void aTimedOutWriteIsALinkTimeoutAndAShortOneIsNamed() throws IOException {
-        FakeLibUsb usb = new FakeLibUsb();
-        usb.failAt = 0;
-        usb.failStatus = LibUsb.ERROR_TIMEOUT;
+        FakeLibUsb usb = failingAt(0, LibUsb.ERROR_TIMEOUT);
         UsbBulkPipe pipe = pipe(usb);
         pipe.write(pattern(512), 0, 512, false);
         assertThrows(LinkTimeoutException.class, pipe::flush);
